@@ -1,0 +1,203 @@
+/**
+ * The domain types and the interfaces the core needs from the outside world. The core imports
+ * nothing that does I/O: adapters (EnOS client, keyv store, Slack) implement these interfaces and
+ * are handed in by the composition root (`src/main.ts`) or by tests.
+ */
+
+/** A workflow parameter for one run: `KEY=VALUE`. Values pass through verbatim (`${cal_dt}` stays). */
+export interface FlowParameter {
+  key: string;
+  value: string;
+}
+
+/** The EnOS user on whose behalf a gateway call is made. */
+export interface EnosCaller {
+  userId: string;
+  orgId: string;
+}
+
+/** A linked Slack user's EnOS identity. */
+export interface EnosIdentity extends EnosCaller {
+  /** EnOS username: flow owners are listed by username, not by userId. */
+  userName: string;
+}
+
+/** A Slack user (in a workspace) linked to an EnOS user. */
+export interface Link extends EnosIdentity {
+  teamId: string;
+  slackUserId: string;
+  /** Slack user ID of whoever created the link (an admin, or the user through self-link). */
+  linkedBy: string;
+  /** ISO 8601 instant. */
+  linkedAt: string;
+}
+
+export interface FlowTask {
+  taskName: string;
+  taskId: string;
+  nodeId?: string;
+}
+
+/** Get Flow's `data`, normalised: owners split, JSON strings decoded. */
+export interface Flow {
+  flowId: number;
+  flowName: string;
+  desc?: string;
+  /** 0 paused, 1 started. */
+  active?: number;
+  /** 0 manual, 1 periodic, 2 temporary. */
+  type?: number;
+  cycle?: string;
+  freq?: string;
+  /** EnOS usernames, trimmed, no empty entries. */
+  owners: string[];
+  visitors: string[];
+  /** The flow's current global parameters. */
+  parameters: FlowParameter[];
+  tasks: FlowTask[];
+  /** The workflow is locked. */
+  locked: boolean;
+  /** The calling user is locked. */
+  isUserLocked: boolean;
+  hasEditPri?: boolean;
+  hasReadPri?: boolean;
+}
+
+/** One entry of Get My Flow (EnOS sends `flowId` as a string; normalised to a number). */
+export interface MyFlow {
+  flowId: number;
+  flowName: string;
+  editable?: boolean;
+  cycle?: string;
+}
+
+export interface FlowInstanceTask {
+  taskName?: string;
+  taskInstId?: string;
+  status?: string;
+}
+
+/** Get Flow Instance's `data`, normalised. Times are EnOS server-zone strings `yyyy-MM-dd HH:mm:ss`. */
+export interface FlowInstance {
+  instanceId: string;
+  flowId: number;
+  flowName: string;
+  /** -1 FAIL, 0 INIT, 1 SUCCESS, 2 RUNNING, 3 SUSPEND, 4 INTERNAL_ERROR, 5 WAIT, 6 READY, 7 TIMEOUT, 8 CANCEL, 9 RERUN, 10 SKIP */
+  status: number;
+  statusDesc?: string;
+  triggerTime?: string;
+  startTime?: string;
+  endTime?: string;
+  parameters: FlowParameter[];
+  tasks: FlowInstanceTask[];
+  owner?: string;
+  calDt?: string;
+}
+
+export interface TriggerRequest {
+  flowId: number;
+  /** Epoch milliseconds. */
+  triggerTime: number;
+  parameters: FlowParameter[];
+}
+
+/**
+ * The EnOS batch-processing API as the core sees it. Implementations throw the typed errors of
+ * `core/errors.ts` (EnosApiError, EnosAuthError, EnosHttpError, EnosTimeoutError,
+ * EnosConnectionError, EnosMalformedResponseError).
+ */
+export interface EnosGateway {
+  getFlow(caller: EnosCaller, flowId: number): Promise<Flow>;
+  getMyFlows(caller: EnosCaller, expression?: string): Promise<MyFlow[]>;
+  /** Never retried once the request may have reached EnOS: a resend could run the flow twice. */
+  updateAndTrigger(caller: EnosCaller, request: TriggerRequest): Promise<{ flowInstanceId: string }>;
+  getFlowInstance(caller: EnosCaller, flowInstId: string): Promise<FlowInstance>;
+  cancelFlowInstance(caller: EnosCaller, flowInstId: string): Promise<void>;
+}
+
+/** Milliseconds since the epoch; injected so that tests control time. */
+export type Clock = () => number;
+
+/** Slack user → EnOS user links, per Slack workspace (team). */
+export interface LinkStore {
+  get(teamId: string, slackUserId: string): Promise<Link | undefined>;
+  /** Creates or replaces the link of `link.teamId`/`link.slackUserId`. */
+  put(link: Link): Promise<void>;
+  /** Returns whether a link existed. */
+  remove(teamId: string, slackUserId: string): Promise<boolean>;
+  /** Every link of the team, sorted by Slack user ID. */
+  list(teamId: string): Promise<Link[]>;
+}
+
+export type ClaimResult = { claimed: true } | { claimed: false; existing: string };
+
+/**
+ * Atomic claims with an expiry, shared by every replica that shares the store: the basis of
+ * "nothing runs twice". `claim` is one atomic operation in the backend (Redis `SET NX PX`,
+ * a single SQLite statement), never get-then-set.
+ */
+export interface ClaimStore {
+  /** Claims `key` for `ttlMs` with `value`, unless an unexpired claim exists: then returns its value. */
+  claim(key: string, value: string, ttlMs: number): Promise<ClaimResult>;
+  /** Replaces the value of an existing claim, keeping it for `ttlMs` from now. */
+  update(key: string, value: string, ttlMs: number): Promise<void>;
+  /** The value of an unexpired claim. */
+  get(key: string): Promise<string | undefined>;
+  release(key: string): Promise<void>;
+}
+
+export type AuditOutcome =
+  /** Accepted, not yet answered by EnOS. */
+  | 'pending'
+  /** EnOS returned a flow instance ID. */
+  | 'triggered'
+  /** A prerequisite check failed; EnOS was not asked to trigger. */
+  | 'refused'
+  /** EnOS (or the way to it) failed, and nothing was started. */
+  | 'failed'
+  /** The trigger request may or may not have reached EnOS (timeout, reset after sending). */
+  | 'unknown'
+  /** The same request within the duplicate window: not sent again. */
+  | 'duplicate';
+
+/** One trigger attempt, kept as the audit trail. */
+export interface AuditRecord {
+  /** Unique per attempt. */
+  id: string;
+  teamId: string;
+  slackUserId: string;
+  enosUserId: string;
+  enosUserName: string;
+  orgId: string;
+  flowId: number;
+  flowName?: string;
+  /** Epoch ms sent to EnOS as `triggerTime`. */
+  triggerTime: number;
+  /** IANA zone the time was resolved in. */
+  zone: string;
+  parameters: FlowParameter[];
+  /** Where the request came from. */
+  source: 'command' | 'modal' | 'button';
+  /** ISO 8601 instant the request was received. */
+  requestedAt: string;
+  /** ISO 8601 instant of the last change. */
+  updatedAt: string;
+  /** Where the parent message and thread are (or the conversation the result was sent to privately). */
+  channelId: string;
+  threadTs?: string;
+  outcome: AuditOutcome;
+  instanceId?: string;
+  /** For refused/failed/unknown: the error code and the technical message. */
+  error?: { code: string; message: string; enosCode?: number };
+}
+
+export interface AuditStore {
+  /** Creates or replaces the record with `record.teamId`/`record.id`. */
+  put(record: AuditRecord): Promise<void>;
+  get(teamId: string, id: string): Promise<AuditRecord | undefined>;
+  /** Newest first (by requestedAt), optionally for one Slack user and/or one flow. */
+  listRecent(
+    teamId: string,
+    filter: { slackUserId?: string; flowId?: number; limit: number },
+  ): Promise<AuditRecord[]>;
+}
