@@ -65,6 +65,20 @@ export class EnosApiError extends FlowTriggerError {
   }
 }
 
+/** What an operator should check, per token-service status; other statuses get the generic text. */
+const ENOS_AUTH_EXPLANATIONS: Record<number, string> = {
+  1002:
+    'flow-trigger could not authenticate with the EnOS API gateway: EnOS does not know its access key. ' +
+    'Operators: check ENOS_ACCESS_KEY, and that ENOS_API_GATEWAY_URL is the gateway of the EnOS ' +
+    'environment where the application is registered. Nothing was sent to EnOS.',
+  1003:
+    'flow-trigger could not authenticate with the EnOS API gateway: EnOS did not accept its key pair. ' +
+    'Operators: check that ENOS_SECRET_KEY is the secret key of the application of ENOS_ACCESS_KEY. ' +
+    'Nothing was sent to EnOS.',
+  1005:
+    'The EnOS token service had an internal error, so nothing was sent to EnOS. Try again in a few minutes.',
+};
+
 /** The gateway refused our credentials or token (token service status, or a rejected signature). */
 export class EnosAuthError extends FlowTriggerError {
   readonly code = 'ENOS_AUTH';
@@ -76,8 +90,9 @@ export class EnosAuthError extends FlowTriggerError {
   ) {
     super(
       message,
-      'flow-trigger could not authenticate with the EnOS API gateway. Operators: check ENOS_ACCESS_KEY, ' +
-        'ENOS_SECRET_KEY and ENOS_API_GATEWAY_URL, and that the application is enabled in EnOS.',
+      (status === undefined ? undefined : ENOS_AUTH_EXPLANATIONS[status]) ??
+        'flow-trigger could not authenticate with the EnOS API gateway. Operators: check ENOS_ACCESS_KEY, ' +
+          'ENOS_SECRET_KEY and ENOS_API_GATEWAY_URL, and that the application is enabled in EnOS.',
       options,
     );
   }

@@ -1,0 +1,112 @@
+import type { AddressInfo } from 'node:net';
+import { App, type CustomRoute } from '@slack/bolt';
+import type { AppDeps, ListenerDeps } from './slack/app-deps';
+import { boltLogger } from './slack/bolt-logger';
+import { register as registerCommands } from './slack/listeners/commands';
+import { createUserZoneLookup } from './slack/user-zone';
+
+export interface SlackOptions {
+  botToken: string;
+  /** HTTP mode: verifies requests from Slack. */
+  signingSecret?: string;
+  /** Socket Mode when set. */
+  appToken?: string;
+  apiUrl: string;
+  apiTimeoutMs: number;
+  /** Retries of failed Web API calls; 0 in tests. */
+  apiRetries?: number;
+  port: number;
+}
+
+export interface FlowTriggerApp {
+  app: App;
+  /** Verifies the bot token (auth.test), then listens. Resolves with the HTTP port. */
+  start(): Promise<{ port: number }>;
+  /** Stops taking requests, then waits up to `graceMs` for work in flight. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const healthz: CustomRoute = {
+  path: '/healthz',
+  method: ['GET'],
+  handler: (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"ok":true}');
+  },
+};
+
+/** Web API calls get a deadline: the client has none by default, and a hung call would hang a trigger. */
+function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const signal = init?.signal
+      ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
+      : AbortSignal.timeout(timeoutMs);
+    return fetch(input, { ...init, signal });
+  };
+}
+
+/**
+ * Builds the Bolt app, HTTP or Socket Mode, with every listener registered. Nothing is read from
+ * the environment here: `main.ts` and the tests hand everything in.
+ */
+export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
+  const logger = boltLogger(deps.logger);
+  const clientOptions = {
+    slackApiUrl: slack.apiUrl,
+    // A blind retry of chat.postMessage can post twice; retries are decided per call, not here.
+    retryConfig: { retries: slack.apiRetries ?? 0 },
+    timeout: slack.apiTimeoutMs,
+    fetch: fetchWithTimeout(slack.apiTimeoutMs),
+  };
+  const app = slack.appToken
+    ? new App({
+        token: slack.botToken,
+        appToken: slack.appToken,
+        socketMode: true,
+        logger,
+        clientOptions,
+        customRoutes: [healthz],
+        installerOptions: { port: slack.port },
+        deferInitialization: true,
+      })
+    : new App({
+        token: slack.botToken,
+        signingSecret: slack.signingSecret ?? '',
+        logger,
+        clientOptions,
+        customRoutes: [healthz],
+        deferInitialization: true,
+      });
+
+  const zoneOf = createUserZoneLookup({
+    client: app.client,
+    defaultZone: deps.defaultZone,
+    ttlMs: deps.zoneCacheMs,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  const listenerDeps: ListenerDeps = { ...deps, zoneOf };
+  registerCommands(app, listenerDeps);
+
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+
+  return {
+    app,
+    async start() {
+      await app.init();
+      if (slack.appToken) {
+        await app.start();
+        return { port: slack.port };
+      }
+      const server = await app.start(slack.port);
+      return { port: (server.address() as AddressInfo).port };
+    },
+    async stop(graceMs = 10_000) {
+      await app.stop();
+      const finished = await deps.inFlight.drain(graceMs);
+      if (!finished) deps.logger.warn({ pending: deps.inFlight.size }, 'stopped with work still in flight');
+    },
+  };
+}

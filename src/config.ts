@@ -1,0 +1,234 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable of the app, in one zod schema. `loadConfig(env)` reports every
+ * problem at once, each with how to fix it, so an operator fixes a deployment in one go.
+ * `main.ts` is the only caller that passes `process.env`.
+ */
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Empty strings count as unset: `FOO=` in a .env file should not be a value. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const required = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+
+const httpUrl = (name: string, example: string) =>
+  z
+    .string({ error: `${name} is required: set it to a URL like ${example}` })
+    .trim()
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return u.protocol === 'https:' || u.protocol === 'http:';
+        } catch {
+          return false;
+        }
+      },
+      { error: `${name} must be an http(s) URL like ${example}` },
+    );
+
+const positiveInt = (name: string, what: string) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number of ${what}` })
+    .int({ error: `${name} must be a whole number of ${what}` })
+    .positive({ error: `${name} must be greater than 0` });
+
+const enosSchema = z.object({
+  ENOS_API_GATEWAY_URL: required(httpUrl('ENOS_API_GATEWAY_URL', 'https://apim-ppe1.envisioniot.com')),
+  ENOS_ACCESS_KEY: required(
+    z.string({
+      error: 'ENOS_ACCESS_KEY is required: the access key (appKey) of the EnOS application',
+    }),
+  ),
+  ENOS_SECRET_KEY: required(
+    z.string({
+      error: 'ENOS_SECRET_KEY is required: the secret key of the EnOS application',
+    }),
+  ),
+  ENOS_ORG_ID: required(
+    z
+      .string({ error: 'ENOS_ORG_ID is required: the default EnOS organization ID, like o15578227985571' })
+      .trim()
+      .regex(/^o\d+$/, { error: 'ENOS_ORG_ID must be "o" followed by digits, like o15578227985571' }),
+  ),
+  ENOS_CONNECT_TIMEOUT_MS: optional(positiveInt('ENOS_CONNECT_TIMEOUT_MS', 'milliseconds')).default(5000),
+  ENOS_REQUEST_TIMEOUT_MS: optional(positiveInt('ENOS_REQUEST_TIMEOUT_MS', 'milliseconds')).default(15000),
+});
+
+const schema = enosSchema.extend({
+  SLACK_BOT_TOKEN: required(
+    z
+      .string({ error: 'SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app’s OAuth page' })
+      .trim()
+      .startsWith('xoxb-', { error: 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-' }),
+  ),
+  SLACK_SIGNING_SECRET: optional(z.string().trim()),
+  SLACK_APP_TOKEN: optional(
+    z
+      .string()
+      .trim()
+      .startsWith('xapp-', {
+        error: 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (or unset for HTTP mode)',
+      }),
+  ),
+  SLACK_API_URL: optional(httpUrl('SLACK_API_URL', 'https://slack.com/api/')).default(
+    'https://slack.com/api/',
+  ),
+  SLACK_API_TIMEOUT_MS: optional(positiveInt('SLACK_API_TIMEOUT_MS', 'milliseconds')).default(10000),
+  PORT: optional(
+    z.coerce
+      .number({ error: 'PORT must be a TCP port number' })
+      .int({ error: 'PORT must be a TCP port number' })
+      .min(0, { error: 'PORT must be between 0 and 65535' })
+      .max(65535, { error: 'PORT must be between 0 and 65535' }),
+  ).default(3000),
+  STORE_URL: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(sqlite|redis|rediss):\/\//, {
+        error: 'STORE_URL must start with sqlite://, redis:// or rediss://, like sqlite://data/flow-trigger.sqlite',
+      }),
+  ).default('sqlite://data/flow-trigger.sqlite'),
+  FLOW_TRIGGER_ADMINS: optional(
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      )
+      .refine((ids) => ids.every((id) => /^[UW][A-Z0-9]+$/.test(id)), {
+        error: 'FLOW_TRIGGER_ADMINS must be comma-separated Slack user IDs like U012ABCDEF,U034GHIJKL',
+      }),
+  ).default([]),
+  DEFAULT_TIMEZONE: optional(
+    z.string().trim().refine(isValidTimeZone, {
+      error: 'DEFAULT_TIMEZONE must be an IANA time zone like Europe/Berlin, or UTC',
+    }),
+  ).default('UTC'),
+  ENOS_SELF_LINK: optional(
+    z.enum(['email'], { error: 'ENOS_SELF_LINK must be "email" or unset' }),
+  ),
+  LOG_LEVEL: optional(
+    z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }),
+  ).default('info'),
+  LOG_FORMAT: optional(z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' })),
+  NODE_ENV: optional(z.string()),
+  USER_TZ_CACHE_SECONDS: optional(positiveInt('USER_TZ_CACHE_SECONDS', 'seconds')).default(600),
+});
+
+/** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `flow-trigger cannot start: the configuration has ${problems.length} problem(s):\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSee .env.example and the README (Configuration).',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export interface EnosConfig {
+  gatewayUrl: string;
+  accessKey: string;
+  secretKey: string;
+  orgId: string;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl: string;
+    apiTimeoutMs: number;
+    /** Socket Mode when an app-level token is set, HTTP otherwise. */
+    mode: 'socket' | 'http';
+  };
+  port: number;
+  enos: EnosConfig;
+  storeUrl: string;
+  admins: string[];
+  defaultTimezone: string;
+  selfLink?: 'email';
+  log: { level: (typeof LOG_LEVELS)[number]; format: 'json' | 'pretty' };
+  userTzCacheMs: number;
+}
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    // Our messages name the variable already; zod's defaults do not.
+    return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
+  });
+}
+
+function enosFrom(env: z.infer<typeof enosSchema>): EnosConfig {
+  return {
+    gatewayUrl: env.ENOS_API_GATEWAY_URL,
+    accessKey: env.ENOS_ACCESS_KEY,
+    secretKey: env.ENOS_SECRET_KEY,
+    orgId: env.ENOS_ORG_ID,
+    connectTimeoutMs: env.ENOS_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: env.ENOS_REQUEST_TIMEOUT_MS,
+  };
+}
+
+/** Only the EnOS variables: for the `npm run enos` command-line tool. */
+export function loadEnosConfig(env: NodeJS.ProcessEnv): EnosConfig {
+  const parsed = enosSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  return enosFrom(parsed.data);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = schema.safeParse(env);
+  const problems = parsed.success ? [] : problemsOf(parsed.error);
+  if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (no SLACK_APP_TOKEN): copy it from the app’s ' +
+        'Basic Information page, or set SLACK_APP_TOKEN to run in Socket Mode',
+    );
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      apiTimeoutMs: e.SLACK_API_TIMEOUT_MS,
+      mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
+    },
+    port: e.PORT,
+    enos: enosFrom(e),
+    storeUrl: e.STORE_URL,
+    admins: e.FLOW_TRIGGER_ADMINS,
+    defaultTimezone: e.DEFAULT_TIMEZONE,
+    selfLink: e.ENOS_SELF_LINK,
+    log: {
+      level: e.LOG_LEVEL,
+      format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    },
+    userTzCacheMs: e.USER_TZ_CACHE_SECONDS * 1000,
+  };
+}

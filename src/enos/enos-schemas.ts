@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import type { Flow, FlowInstance, FlowInstanceTask, FlowParameter, FlowTask, MyFlow } from '../core/ports';
+
+/*
+ * zod schemas of the gateway's answers, each transforming EnOS's shape into the types of
+ * core/ports.ts. Lenient about extra and optional fields (EnOS adds fields between releases),
+ * strict about what the app relies on: a missing flowId, owner, lock flag or instance id makes the
+ * answer malformed rather than silently wrong.
+ */
+
+/** An integer that EnOS sometimes sends as a string (Get My Flow's `flowId`). */
+const integer = z.union([
+  z.number().int(),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
+
+/** An optional text field; `null` counts as absent. */
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
+
+/** An optional identifier EnOS may send as a number or a string. */
+const optionalId = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((v) => (v === null || v === undefined ? undefined : String(v)));
+
+const optionalInteger = integer.nullish().transform((v) => v ?? undefined);
+
+/** A flag EnOS sends as a boolean (0/1 accepted too). */
+const flag = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform((v) => v === true || v === 1);
+const optionalFlag = flag.nullish().transform((v) => v ?? undefined);
+
+/**
+ * `parameters` and `graph` arrive as JSON-encoded strings (`"[{\"key\":…}]"`); an object is
+ * accepted too. Text that is not JSON is passed on as it is, so the inner schema reports it.
+ */
+function jsonEncoded<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }, schema);
+}
+
+const parameterSchema = z.object({
+  key: z.string(),
+  // Values are text in EnOS; a number or boolean is kept as its text, verbatim.
+  value: z
+    .union([z.string(), z.number(), z.boolean()])
+    .nullish()
+    .transform((v) => (v === null || v === undefined ? '' : String(v))),
+});
+
+/** A flow's or instance's parameters; absent, `null` or `""` means none. */
+const parametersField = z
+  .preprocess((v) => (v === null || v === undefined || v === '' ? [] : v), jsonEncoded(z.array(parameterSchema)))
+  .transform((list): FlowParameter[] => list.map(({ key, value }) => ({ key, value })));
+
+/**
+ * `owner`/`visitor`: EnOS usernames separated by `;`, padded (" a ; b ") or wrapped (";a;b;").
+ * An array is accepted too.
+ */
+function userList(value: string | string[]): string[] {
+  const parts = Array.isArray(value) ? value : value.split(';');
+  return parts.map((s) => s.trim()).filter((s) => s !== '');
+}
+const ownerField = z.union([z.string(), z.array(z.string())]).transform(userList);
+const visitorField = z
+  .union([z.string(), z.array(z.string())])
+  .nullish()
+  .transform((v) => (v === null || v === undefined ? [] : userList(v)));
+
+const flowTaskSchema = z.object({
+  taskName: z.string(),
+  taskId: z.union([z.string(), z.number()]).transform(String),
+  nodeId: optionalId,
+});
+
+/** Get Flow's `graph` (JSON string): only `tasks` matters; `relations` and layout are ignored. */
+const flowGraphField = jsonEncoded(z.object({ tasks: z.array(flowTaskSchema).nullish() })).transform(
+  (g): FlowTask[] =>
+    (g.tasks ?? []).map((t) => ({ taskName: t.taskName, taskId: t.taskId, ...(t.nodeId ? { nodeId: t.nodeId } : {}) })),
+);
+
+/** Get Flow's `data`. */
+export const flowSchema = z
+  .object({
+    flowId: integer,
+    flowName: z.string(),
+    desc: optionalText,
+    active: optionalInteger,
+    type: optionalInteger,
+    cycle: optionalText,
+    freq: optionalText,
+    owner: ownerField,
+    visitor: visitorField,
+    parameters: parametersField,
+    graph: flowGraphField,
+    locked: flag,
+    isUserLocked: flag,
+    hasEditPri: optionalFlag,
+    hasReadPri: optionalFlag,
+  })
+  .transform(
+    (f): Flow => ({
+      flowId: f.flowId,
+      flowName: f.flowName,
+      desc: f.desc,
+      active: f.active,
+      type: f.type,
+      cycle: f.cycle,
+      freq: f.freq,
+      owners: f.owner,
+      visitors: f.visitor,
+      parameters: f.parameters,
+      tasks: f.graph,
+      locked: f.locked,
+      isUserLocked: f.isUserLocked,
+      hasEditPri: f.hasEditPri,
+      hasReadPri: f.hasReadPri,
+    }),
+  );
+
+/** Get My Flow's `data`: `flowId` is a string there. `null` counts as an empty list. */
+export const myFlowsSchema = z
+  .array(
+    z.object({
+      flowId: integer,
+      flowName: z.string(),
+      editable: optionalFlag,
+      cycle: optionalText,
+    }),
+  )
+  .nullish()
+  .transform((list): MyFlow[] =>
+    (list ?? []).map((f) => ({ flowId: f.flowId, flowName: f.flowName, editable: f.editable, cycle: f.cycle })),
+  );
+
+const instanceTaskSchema = z.object({
+  taskName: optionalText,
+  taskInstId: optionalId,
+  status: optionalText,
+});
+
+const instanceGraphField = z
+  .preprocess(
+    (v) => (v === null || v === undefined || v === '' ? {} : v),
+    jsonEncoded(z.object({ tasks: z.array(instanceTaskSchema).nullish() })),
+  )
+  .transform((g): FlowInstanceTask[] =>
+    (g.tasks ?? []).map((t) => ({ taskName: t.taskName, taskInstId: t.taskInstId, status: t.status })),
+  );
+
+/** Times are server-zone text (`yyyy-MM-dd HH:mm:ss`); kept as text. */
+const timeText = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v)));
+
+/** Get Flow Instance's `data`. */
+export const flowInstanceSchema = z
+  .object({
+    instanceId: z.string().min(1),
+    flowId: integer,
+    flowName: z.string(),
+    status: integer,
+    statusDesc: optionalText,
+    triggerTime: timeText,
+    startTime: timeText,
+    endTime: timeText,
+    parameters: parametersField,
+    graph: instanceGraphField,
+    owner: optionalText,
+    calDt: timeText,
+  })
+  .transform(
+    (i): FlowInstance => ({
+      instanceId: i.instanceId,
+      flowId: i.flowId,
+      flowName: i.flowName,
+      status: i.status,
+      statusDesc: i.statusDesc,
+      triggerTime: i.triggerTime,
+      startTime: i.startTime,
+      endTime: i.endTime,
+      parameters: i.parameters,
+      tasks: i.graph,
+      owner: i.owner,
+      calDt: i.calDt,
+    }),
+  );
+
+/** Update And Trigger Flow's `data`: the new instance's id, an opaque string. */
+export const triggerResultSchema = z.object({ flowInstanceId: z.string().min(1) });
+
+/** Cancel Flow Instance's `data`: nothing the app needs. */
+export const cancelResultSchema = z.unknown().transform((): undefined => undefined);
+
+/** The token service's answer (token/get and token/refresh). */
+export const tokenAnswerSchema = z.object({
+  status: integer,
+  msg: optionalText,
+  data: z
+    .object({
+      accessToken: z.string().min(1),
+      // Seconds of lifetime left (inferred: asking again before expiry returns the same token).
+      expire: z.number().positive(),
+    })
+    .nullish(),
+});

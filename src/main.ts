@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createEnosClient } from './enos/create-enos-client';
+import { createInFlight } from './in-flight';
+import { createLogger } from './logger';
+import { openStore } from './store/open-store';
+
+/** How long shutdown waits for triggers in flight before exiting anyway. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+/**
+ * The composition root: the only reader of `process.env`. It wires the real adapters together
+ * and owns the process lifecycle (start, signals, exit codes).
+ */
+async function main(): Promise<number> {
+  // A .env file in the working directory is read too; real environment variables win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 78; // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.format,
+    secrets: [
+      config.slack.botToken,
+      config.slack.signingSecret ?? '',
+      config.slack.appToken ?? '',
+      config.enos.secretKey,
+      config.enos.accessKey,
+    ],
+  });
+
+  let store: Awaited<ReturnType<typeof openStore>>;
+  try {
+    store = await openStore(config.storeUrl, { logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot open the store: check STORE_URL and that the database is up');
+    return 1;
+  }
+  const enos = createEnosClient({
+    gatewayUrl: config.enos.gatewayUrl,
+    accessKey: config.enos.accessKey,
+    secretKey: config.enos.secretKey,
+    connectTimeoutMs: config.enos.connectTimeoutMs,
+    requestTimeoutMs: config.enos.requestTimeoutMs,
+    logger,
+  });
+  const inFlight = createInFlight((error) => logger.error({ err: error }, 'background work failed'));
+
+  const app = createApp(
+    {
+      botToken: config.slack.botToken,
+      signingSecret: config.slack.signingSecret,
+      appToken: config.slack.appToken,
+      apiUrl: config.slack.apiUrl,
+      apiTimeoutMs: config.slack.apiTimeoutMs,
+      apiRetries: 0,
+      port: config.port,
+    },
+    {
+      logger,
+      enos,
+      links: store.links,
+      claims: store.claims,
+      audit: store.audit,
+      clock: Date.now,
+      newId: randomUUID,
+      defaultZone: config.defaultTimezone,
+      zoneCacheMs: config.userTzCacheMs,
+      admins: config.admins,
+      defaultOrgId: config.enos.orgId,
+      selfLink: config.selfLink === 'email',
+      inFlight,
+    },
+  );
+
+  try {
+    const { port } = await app.start();
+    logger.info({ mode: config.slack.mode, port, store: store.backend }, 'flow-trigger is running');
+  } catch (error) {
+    logger.fatal(
+      { err: error },
+      'cannot start: check SLACK_BOT_TOKEN (and SLACK_APP_TOKEN in Socket Mode), SLACK_API_URL and PORT',
+    );
+    await Promise.allSettled([enos.close(), store.close()]);
+    return 1;
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal, inFlight: inFlight.size }, 'shutting down: finishing the work in flight');
+      try {
+        await app.stop(SHUTDOWN_GRACE_MS);
+      } catch (error) {
+        logger.error({ err: error }, 'error while stopping the Slack app');
+      }
+      await Promise.allSettled([enos.close(), store.close()]);
+      logger.info('stopped');
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
+}
+
+process.on('unhandledRejection', (reason) => {
+  // Nothing should get here; if something does, it is a bug worth a loud line, not a crash.
+  process.stderr.write(`unhandled promise rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`);
+});
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Exit even if a stray handle lingers; unref'd, so a clean exit is not delayed.
+    setTimeout(() => process.exit(code), 5000).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`flow-trigger failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,13 @@
+import type { ClaimStore } from '../core/ports';
+
+/** Long enough to outlast every redelivery Slack makes (Socket Mode retries within minutes). */
+export const DELIVERY_TTL_MS = 60 * 60 * 1000;
+
+/**
+ * True for the first delivery of a request, false for a redelivery. Bolt runs the handler again for
+ * a redelivered request, so de-duplication is the app's: an atomic claim shared by all replicas.
+ */
+export async function claimDelivery(claims: ClaimStore, key: string): Promise<boolean> {
+  const result = await claims.claim(`delivery:${key}`, String(Date.now()), DELIVERY_TTL_MS);
+  return result.claimed;
+}

@@ -1,0 +1,173 @@
+import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { FlowTriggerError } from '../../../core/errors';
+import { linkUser, listLinks, unlinkUser } from '../../../core/manage-links';
+import { type ParsedCommand, parseCommand } from '../../../core/parse-command';
+import { triggerFlow } from '../../../core/trigger-flow';
+import type { ListenerDeps } from '../../app-deps';
+import { claimDelivery } from '../../claim-delivery';
+import { createSlackReporter } from '../../slack-reporter';
+import { helpMessage } from '../../ui/help-message';
+import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
+import type { SlackMessage } from '../../ui/slack-message';
+import { textMessage } from '../../ui/slack-message';
+import { unexpectedErrorMessage, usageErrorMessage } from '../../ui/trigger-messages';
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+const ephemeral = (message: SlackMessage): RespondArguments => ({
+  response_type: 'ephemeral',
+  replace_original: false,
+  ...message,
+});
+
+/**
+ * `/flow-trigger …`. Parsing is pure and fast, so usage errors and help go back in the ack itself;
+ * everything that does I/O runs after the ack (Slack's limit is 3 s), tracked as in-flight work so
+ * that shutdown lets it finish.
+ */
+export function flowTriggerCommand(deps: ListenerDeps) {
+  return async ({ command, ack, respond, client, body }: CommandArgs): Promise<void> => {
+    const parsed = parseCommand(command.text ?? '');
+    if (!parsed.ok) {
+      await ack(ephemeral(usageErrorMessage(parsed.error.message)));
+      return;
+    }
+    const cmd = parsed.command;
+    if (cmd.kind === 'help' || cmd.kind === 'modal') {
+      await ack(ephemeral(helpMessage(deps.admins, deps.selfLink)));
+      return;
+    }
+    await ack();
+
+    const log = deps.logger.child({ team: command.team_id, user: command.user_id, command: cmd.kind });
+    await deps.inFlight.run(async () => {
+      try {
+        // Socket Mode redelivers an envelope it thinks was lost; trigger_id is unique per invocation.
+        const first = await claimDelivery(deps.claims, `command:${command.team_id}:${command.trigger_id}`);
+        if (!first) {
+          log.info({ trigger_id: command.trigger_id }, 'redelivered command ignored');
+          return;
+        }
+        await runCommand(deps, cmd, { command, respond, client, teamDomain: body.team_domain, log });
+      } catch (error) {
+        const ref = deps.newId();
+        log.error({ err: error, ref }, 'command failed');
+        const message =
+          error instanceof FlowTriggerError
+            ? textMessage(`:x: ${error.userMessage}`)
+            : unexpectedErrorMessage(ref);
+        await respond(ephemeral(message)).catch((err: unknown) =>
+          log.error({ err, ref }, 'could not tell the caller about the failure'),
+        );
+      }
+    });
+  };
+}
+
+interface CommandContext {
+  command: CommandArgs['command'];
+  respond: CommandArgs['respond'];
+  client: CommandArgs['client'];
+  teamDomain?: string;
+  log: ListenerDeps['logger'];
+}
+
+async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandContext): Promise<void> {
+  const { command, respond } = ctx;
+  const teamId = command.team_id;
+  const actorId = command.user_id;
+  const linkDeps = { links: deps.links, clock: deps.clock, admins: deps.admins, defaultOrgId: deps.defaultOrgId };
+  switch (cmd.kind) {
+    case 'trigger': {
+      const reporter = createSlackReporter({
+        client: ctx.client,
+        channelId: command.channel_id,
+        slackUserId: actorId,
+        teamDomain: ctx.teamDomain,
+        respond,
+        logger: ctx.log,
+      });
+      const summary = await triggerFlow(
+        {
+          enos: deps.enos,
+          links: deps.links,
+          claims: deps.claims,
+          audit: deps.audit,
+          clock: deps.clock,
+          newId: deps.newId,
+          zoneOf: deps.zoneOf,
+          admins: deps.admins,
+          selfLink: deps.selfLink,
+          log: (level, msg, fields) => ctx.log[level](fields ?? {}, msg),
+        },
+        {
+          teamId,
+          slackUserId: actorId,
+          channelId: command.channel_id,
+          flowId: cmd.flowId,
+          when: cmd.when,
+          parameters: cmd.parameters,
+          source: 'command',
+        },
+        reporter,
+      );
+      ctx.log.info({ ...summary, flowId: cmd.flowId }, 'trigger request handled');
+      if (summary.kind === 'slack-unreachable') {
+        await respond(
+          ephemeral(
+            textMessage(
+              `:x: I could not post the request for flow *${cmd.flowId}* in Slack, so nothing was triggered. ` +
+                'Slack’s API may be having trouble: try again in a minute.',
+            ),
+          ),
+        );
+      }
+      return;
+    }
+    case 'whoami': {
+      const link = await deps.links.get(teamId, actorId);
+      await respond(ephemeral(whoamiMessage(link, deps.admins, deps.selfLink)));
+      return;
+    }
+    case 'link':
+      await respond(
+        ephemeral(
+          linkResultMessage(
+            await linkUser(linkDeps, {
+              teamId,
+              actorId,
+              slackUserId: cmd.slackUserId,
+              enosUserId: cmd.enosUserId,
+              enosUserName: cmd.enosUserName,
+              orgId: cmd.orgId,
+            }),
+          ),
+        ),
+      );
+      return;
+    case 'unlink':
+      await respond(
+        ephemeral(linkResultMessage(await unlinkUser(linkDeps, { teamId, actorId, slackUserId: cmd.slackUserId }))),
+      );
+      return;
+    case 'links':
+      await respond(ephemeral(linkResultMessage(await listLinks(linkDeps, { teamId, actorId }))));
+      return;
+    case 'link-self':
+    case 'status':
+    case 'history':
+      // Parsed already so that the grammar is whole; the features themselves are not built yet.
+      await respond(
+        ephemeral(
+          textMessage(
+            `:construction: \`/flow-trigger ${cmd.kind === 'link-self' ? 'link me' : cmd.kind}\` is not available in ` +
+              'this version of flow-trigger. `/flow-trigger help` lists what is.',
+          ),
+        ),
+      );
+      return;
+    case 'help':
+    case 'modal':
+      return;
+  }
+}
