@@ -77,12 +77,9 @@ const schema = enosSchema.extend({
   ),
   SLACK_SIGNING_SECRET: optional(z.string().trim()),
   SLACK_APP_TOKEN: optional(
-    z
-      .string()
-      .trim()
-      .startsWith('xapp-', {
-        error: 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (or unset for HTTP mode)',
-      }),
+    z.string().trim().startsWith('xapp-', {
+      error: 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (or unset for HTTP mode)',
+    }),
   ),
   SLACK_API_URL: optional(httpUrl('SLACK_API_URL', 'https://slack.com/api/')).default(
     'https://slack.com/api/',
@@ -100,7 +97,8 @@ const schema = enosSchema.extend({
       .string()
       .trim()
       .regex(/^(sqlite|redis|rediss):\/\//, {
-        error: 'STORE_URL must start with sqlite://, redis:// or rediss://, like sqlite://data/flow-trigger.sqlite',
+        error:
+          'STORE_URL must start with sqlite://, redis:// or rediss://, like sqlite://data/flow-trigger.sqlite',
       }),
   ).default('sqlite://data/flow-trigger.sqlite'),
   FLOW_TRIGGER_ADMINS: optional(
@@ -121,9 +119,7 @@ const schema = enosSchema.extend({
       error: 'DEFAULT_TIMEZONE must be an IANA time zone like Europe/Berlin, or UTC',
     }),
   ).default('UTC'),
-  ENOS_SELF_LINK: optional(
-    z.enum(['email'], { error: 'ENOS_SELF_LINK must be "email" or unset' }),
-  ),
+  ENOS_SELF_LINK: optional(z.enum(['email'], { error: 'ENOS_SELF_LINK must be "email" or unset' })),
   LOG_LEVEL: optional(
     z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }),
   ).default('info'),

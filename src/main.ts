@@ -119,7 +119,9 @@ async function main(): Promise<number> {
 
 process.on('unhandledRejection', (reason) => {
   // Nothing should get here; if something does, it is a bug worth a loud line, not a crash.
-  process.stderr.write(`unhandled promise rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`);
+  process.stderr.write(
+    `unhandled promise rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`,
+  );
 });
 
 main().then(

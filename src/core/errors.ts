@@ -75,8 +75,7 @@ const ENOS_AUTH_EXPLANATIONS: Record<number, string> = {
     'flow-trigger could not authenticate with the EnOS API gateway: EnOS did not accept its key pair. ' +
     'Operators: check that ENOS_SECRET_KEY is the secret key of the application of ENOS_ACCESS_KEY. ' +
     'Nothing was sent to EnOS.',
-  1005:
-    'The EnOS token service had an internal error, so nothing was sent to EnOS. Try again in a few minutes.',
+  1005: 'The EnOS token service had an internal error, so nothing was sent to EnOS. Try again in a few minutes.',
 };
 
 /** The gateway refused our credentials or token (token service status, or a rejected signature). */

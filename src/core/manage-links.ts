@@ -57,7 +57,10 @@ export async function unlinkUser(
   return { kind: 'unlinked', slackUserId: req.slackUserId, removed };
 }
 
-export async function listLinks(deps: LinkDeps, req: { teamId: string; actorId: string }): Promise<LinkResult> {
+export async function listLinks(
+  deps: LinkDeps,
+  req: { teamId: string; actorId: string },
+): Promise<LinkResult> {
   if (!isAdmin(deps.admins, req.actorId)) return { kind: 'forbidden', admins: deps.admins };
   return { kind: 'links', links: await deps.links.list(req.teamId) };
 }

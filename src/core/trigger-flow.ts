@@ -34,7 +34,13 @@ export interface TriggerCommand {
 }
 
 /** Why a request was refused before EnOS was asked to trigger. */
-export type RefusalReason = 'flow-not-found' | 'no-access' | 'user-locked' | 'flow-locked' | 'not-owner' | 'no-tasks';
+export type RefusalReason =
+  | 'flow-not-found'
+  | 'no-access'
+  | 'user-locked'
+  | 'flow-locked'
+  | 'not-owner'
+  | 'no-tasks';
 
 /** What the caller is told privately: no trigger attempt happened (or it is someone else's). */
 export type PrivateNotice =
@@ -75,7 +81,14 @@ export interface ThreadRef {
 
 export type TriggerResult =
   | { kind: 'triggered'; instanceId: string; flow: Flow; time: ResolvedTime }
-  | { kind: 'refused'; reason: RefusalReason; flowId: number; identity: EnosIdentity; flow?: Flow; error?: FlowTriggerError }
+  | {
+      kind: 'refused';
+      reason: RefusalReason;
+      flowId: number;
+      identity: EnosIdentity;
+      flow?: Flow;
+      error?: FlowTriggerError;
+    }
   /** Failed, and nothing was started. */
   | { kind: 'failed'; error: FlowTriggerError; stage: 'check' | 'trigger' }
   /** Failed in a way that leaves open whether EnOS started the run. */
@@ -163,7 +176,9 @@ function checkFailure(error: unknown, flowId: number, identity: EnosIdentity): T
 function triggerFailure(error: unknown): TriggerResult {
   if (!(error instanceof FlowTriggerError)) throw error;
   const delivery = (error as { delivery?: string }).delivery;
-  return delivery === 'maybe-received' ? { kind: 'unknown', error } : { kind: 'failed', error, stage: 'trigger' };
+  return delivery === 'maybe-received'
+    ? { kind: 'unknown', error }
+    : { kind: 'failed', error, stage: 'trigger' };
 }
 
 export async function triggerFlow(
@@ -224,7 +239,10 @@ export async function triggerFlow(
     const claim = await deps.claims.claim(dupKey, JSON.stringify(earlier), DUPLICATE_WINDOW_MS);
     if (!claim.claimed) {
       const first = parseEarlier(claim.existing);
-      await save({ outcome: 'duplicate', error: { code: 'DUPLICATE', message: `same as ${first.attemptId}` } });
+      await save({
+        outcome: 'duplicate',
+        error: { code: 'DUPLICATE', message: `same as ${first.attemptId}` },
+      });
       await reporter.notify({ kind: 'duplicate', flowId: cmd.flowId, earlier: first });
       return { kind: 'duplicate' };
     }

@@ -78,7 +78,8 @@ export function classifyTransportError(
   if (codes.some((c) => HEADERS_OR_BODY_TIMEOUT.has(c))) {
     return new EnosTimeoutError(context.requestTimeoutMs, 'maybe-received', { cause: error });
   }
-  const delivery: Delivery = codes.length > 0 && codes.every((c) => BEFORE_CONNECT.has(c)) ? 'not-sent' : 'maybe-received';
+  const delivery: Delivery =
+    codes.length > 0 && codes.every((c) => BEFORE_CONNECT.has(c)) ? 'not-sent' : 'maybe-received';
   return new EnosConnectionError(
     delivery === 'not-sent'
       ? `Could not connect to the EnOS API gateway (${detail})`

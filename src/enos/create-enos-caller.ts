@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
-import type { z } from 'zod';
-import { EnosAuthError, EnosConnectionError, EnosMalformedResponseError, FlowTriggerError } from '../core/errors';
+import { z } from 'zod';
+import {
+  EnosAuthError,
+  EnosConnectionError,
+  EnosMalformedResponseError,
+  FlowTriggerError,
+} from '../core/errors';
 import type { Clock, EnosCaller } from '../core/ports';
 import { buildGatewayUrl } from './build-gateway-url';
 import type { EnosHttp, EnosHttpResponse } from './enos-http';
@@ -67,13 +72,23 @@ export function createEnosCaller(options: EnosCallerOptions): EnosCall {
     // Serialise once: the signature covers this exact text, and these exact bytes are sent.
     const bodyText = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const bodyBytes = bodyText === undefined ? undefined : Buffer.from(bodyText, 'utf8');
-    const logContext = { method: spec.method, action: what, ...(spec.flowId === undefined ? {} : { flowId: spec.flowId }) };
-    const started = clock();
+    const logContext = {
+      method: spec.method,
+      action: what,
+      ...(spec.flowId === undefined ? {} : { flowId: spec.flowId }),
+    };
+    const started = performance.now();
 
     const sendOnce = async (accessToken: string): Promise<EnosHttpResponse> => {
       if (options.isClosed()) throw new EnosConnectionError('The EnOS client is closed', 'not-sent');
       const timestamp = clock();
-      const headers = signedHeaders({ accessToken, secretKey: options.secretKey, timestamp, query, body: bodyText });
+      const headers = signedHeaders({
+        accessToken,
+        secretKey: options.secretKey,
+        timestamp,
+        query,
+        body: bodyText,
+      });
       return http.send({ method: spec.method, url, headers: { ...headers }, body: bodyBytes });
     };
 
@@ -81,8 +96,14 @@ export function createEnosCaller(options: EnosCallerOptions): EnosCall {
       for (let tokenAttempt = 1; ; tokenAttempt++) {
         const token = await tokens.getToken();
         const response = spec.idempotent
-          ? await retryOnConnectionFailure(() => sendOnce(token.value), options.retryBackoffMs, (error, retry) =>
-              logger?.warn({ ...logContext, retry, err: { code: errorCode(error) } }, 'EnOS call retried after a connection failure'),
+          ? await retryOnConnectionFailure(
+              () => sendOnce(token.value),
+              options.retryBackoffMs,
+              (error, retry) =>
+                logger?.warn(
+                  { ...logContext, retry, err: { code: errorCode(error) } },
+                  'EnOS call retried after a connection failure',
+                ),
             )
           : await sendOnce(token.value);
         const answer = readGatewayAnswer(response, what);
@@ -92,7 +113,10 @@ export function createEnosCaller(options: EnosCallerOptions): EnosCall {
           // signature before it forwards a call, so a refused call was not executed. Once only:
           // a second refusal with a brand-new token means the credentials themselves are wrong.
           if (tokenAttempt === 1) {
-            logger?.info({ ...logContext, status: response.status }, 'EnOS gateway rejected the access token; fetching a new one');
+            logger?.info(
+              { ...logContext, status: response.status },
+              'EnOS gateway rejected the access token; fetching a new one',
+            );
             continue;
           }
           throw new EnosAuthError(
@@ -106,16 +130,26 @@ export function createEnosCaller(options: EnosCallerOptions): EnosCall {
         const parsed = spec.schema.safeParse(answer.data);
         if (!parsed.success) {
           throw new EnosMalformedResponseError(
-            `EnOS answered ${what} with data that does not match the documented shape: ${parsed.error.message}`,
+            `EnOS answered ${what} with data that does not match the documented shape: ${z.prettifyError(parsed.error)}`,
             'maybe-received',
             { cause: parsed.error },
           );
         }
-        logger?.info({ ...logContext, status: response.status, durationMs: clock() - started }, 'EnOS call');
+        logger?.info(
+          { ...logContext, status: response.status, durationMs: Math.round(performance.now() - started) },
+          'EnOS call',
+        );
         return parsed.data;
       }
     } catch (error) {
-      logger?.warn({ ...logContext, durationMs: clock() - started, err: { code: errorCode(error) } }, 'EnOS call failed');
+      logger?.warn(
+        {
+          ...logContext,
+          durationMs: Math.round(performance.now() - started),
+          err: { code: errorCode(error) },
+        },
+        'EnOS call failed',
+      );
       throw error;
     }
   };

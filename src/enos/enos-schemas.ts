@@ -62,7 +62,10 @@ const parameterSchema = z.object({
 
 /** A flow's or instance's parameters; absent, `null` or `""` means none. */
 const parametersField = z
-  .preprocess((v) => (v === null || v === undefined || v === '' ? [] : v), jsonEncoded(z.array(parameterSchema)))
+  .preprocess(
+    (v) => (v === null || v === undefined || v === '' ? [] : v),
+    jsonEncoded(z.array(parameterSchema)),
+  )
   .transform((list): FlowParameter[] => list.map(({ key, value }) => ({ key, value })));
 
 /**
@@ -88,7 +91,11 @@ const flowTaskSchema = z.object({
 /** Get Flow's `graph` (JSON string): only `tasks` matters; `relations` and layout are ignored. */
 const flowGraphField = jsonEncoded(z.object({ tasks: z.array(flowTaskSchema).nullish() })).transform(
   (g): FlowTask[] =>
-    (g.tasks ?? []).map((t) => ({ taskName: t.taskName, taskId: t.taskId, ...(t.nodeId ? { nodeId: t.nodeId } : {}) })),
+    (g.tasks ?? []).map((t) => ({
+      taskName: t.taskName,
+      taskId: t.taskId,
+      ...(t.nodeId ? { nodeId: t.nodeId } : {}),
+    })),
 );
 
 /** Get Flow's `data`. */
@@ -142,7 +149,12 @@ export const myFlowsSchema = z
   )
   .nullish()
   .transform((list): MyFlow[] =>
-    (list ?? []).map((f) => ({ flowId: f.flowId, flowName: f.flowName, editable: f.editable, cycle: f.cycle })),
+    (list ?? []).map((f) => ({
+      flowId: f.flowId,
+      flowName: f.flowName,
+      editable: f.editable,
+      cycle: f.cycle,
+    })),
   );
 
 const instanceTaskSchema = z.object({

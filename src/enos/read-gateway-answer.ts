@@ -47,14 +47,21 @@ function parseJson(text: string): { json?: unknown; error?: unknown } {
 export function readGatewayAnswer(response: EnosHttpResponse, what: string): GatewayAnswer {
   const { status, text } = response;
   const { json, error: jsonError } = parseJson(text);
-  const body = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  const body =
+    typeof json === 'object' && json !== null && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : undefined;
   const code = asNumber(body?.code);
   const gatewayStatus = code === undefined ? asNumber(body?.status) : undefined;
-  const msg = typeof body?.msg === 'string' ? body.msg : typeof body?.message === 'string' ? body.message : '';
+  const msg =
+    typeof body?.msg === 'string' ? body.msg : typeof body?.message === 'string' ? body.message : '';
 
   // Never read a 5xx as a token refusal: a Spring-style error body also has a numeric `status`,
   // and a token refusal leads to a resend.
-  if (status < 500 && (status === 401 || (gatewayStatus !== undefined && isTokenServiceStatus(gatewayStatus)))) {
+  if (
+    status < 500 &&
+    (status === 401 || (gatewayStatus !== undefined && isTokenServiceStatus(gatewayStatus)))
+  ) {
     return {
       kind: 'token-rejected',
       httpStatus: status,
@@ -68,7 +75,9 @@ export function readGatewayAnswer(response: EnosHttpResponse, what: string): Gat
   }
   if (status < 200 || status > 299) {
     const delivery = status >= 500 ? 'maybe-received' : 'not-sent';
-    throw new EnosHttpError(status, delivery, { cause: new Error(`${what}: HTTP ${status}: ${text.slice(0, 200)}`) });
+    throw new EnosHttpError(status, delivery, {
+      cause: new Error(`${what}: HTTP ${status}: ${text.slice(0, 200)}`),
+    });
   }
   if (code === undefined) {
     throw new EnosMalformedResponseError(

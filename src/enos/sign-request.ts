@@ -62,4 +62,3 @@ export function signedHeaders(input: SignRequestInput): SignedHeaders {
     'Content-Type': 'application/json;charset=UTF-8',
   };
 }
-

@@ -66,7 +66,8 @@ const STATUS_TEXT: Record<number, string> = {
  * errors 'not-sent' (the token request itself may have arrived, but that runs nothing).
  */
 function asNotSent(error: unknown): unknown {
-  if (error instanceof EnosTimeoutError) return new EnosTimeoutError(error.timeoutMs, 'not-sent', { cause: error.cause });
+  if (error instanceof EnosTimeoutError)
+    return new EnosTimeoutError(error.timeoutMs, 'not-sent', { cause: error.cause });
   if (error instanceof EnosConnectionError) {
     return new EnosConnectionError(`Getting an EnOS access token failed: ${error.message}`, 'not-sent', {
       cause: error.cause,
@@ -107,7 +108,12 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         timestamp,
         ...(tokenToRefresh === undefined ? {} : { accessToken: tokenToRefresh }),
       });
-      return http.send({ method: 'POST', url, headers: { 'Content-Type': JSON_CONTENT_TYPE }, body: Buffer.from(body) });
+      return http.send({
+        method: 'POST',
+        url,
+        headers: { 'Content-Type': JSON_CONTENT_TYPE },
+        body: Buffer.from(body),
+      });
     }, options.retryBackoffMs);
   }
 
@@ -134,9 +140,13 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     const { status, msg, data } = parsed.data;
     if (status !== 0) {
       const text = STATUS_TEXT[status] ?? 'unknown status';
-      throw new EnosAuthError(`EnOS ${what} refused: status ${status} (${text}); EnOS said: ${msg ?? ''}`, status, {
-        cause: json,
-      });
+      throw new EnosAuthError(
+        `EnOS ${what} refused: status ${status} (${text}); EnOS said: ${msg ?? ''}`,
+        status,
+        {
+          cause: json,
+        },
+      );
     }
     if (!data) {
       throw new EnosMalformedResponseError(`EnOS ${what} answered status 0 without a token`, 'not-sent', {
@@ -162,13 +172,20 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       try {
         response = await send(kind, tokenToRefresh);
       } catch (error) {
-        logger?.warn({ action: `token/${kind}`, err: { code: (error as { code?: string }).code } }, 'EnOS token request failed');
+        logger?.warn(
+          { action: `token/${kind}`, err: { code: (error as { code?: string }).code } },
+          'EnOS token request failed',
+        );
         throw asNotSent(error);
       }
       try {
         const token = read(kind, response, sentAt);
         logger?.info(
-          { action: `token/${kind}`, status: response.status, expiresInS: Math.round((token.expiresAt - sentAt) / 1000) },
+          {
+            action: `token/${kind}`,
+            status: response.status,
+            expiresInS: Math.round((token.expiresAt - sentAt) / 1000),
+          },
           'EnOS access token obtained',
         );
         return token;
@@ -176,7 +193,14 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         // 1001: another process (a replica with the same appKey) used the same millisecond. A
         // new timestamp makes a new encryption.
         if (error instanceof EnosAuthError && error.status === 1001 && attempt === 1) continue;
-        logger?.warn({ action: `token/${kind}`, status: response.status, err: { code: (error as { code?: string }).code } }, 'EnOS token request refused');
+        logger?.warn(
+          {
+            action: `token/${kind}`,
+            status: response.status,
+            err: { code: (error as { code?: string }).code },
+          },
+          'EnOS token request refused',
+        );
         throw error;
       }
     }

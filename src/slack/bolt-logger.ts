@@ -15,7 +15,9 @@ export function boltLogger(logger: Logger): SlackLogger {
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...msg: unknown[]) => {
       const err = msg.find((m): m is Error => m instanceof Error);
-      const text = msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m)));
+      const text = msg.map((m) =>
+        m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m),
+      );
       if (err) log[level]({ err }, text.join(' '));
       else log[level](text.join(' '));
     };
@@ -27,7 +29,8 @@ export function boltLogger(logger: Logger): SlackLogger {
     setLevel: (level: LogLevel) => {
       log.level = TO_PINO[level];
     },
-    getLevel: () => (Object.entries(TO_PINO).find(([, v]) => v === log.level)?.[0] as LogLevel) ?? LogLevel.INFO,
+    getLevel: () =>
+      (Object.entries(TO_PINO).find(([, v]) => v === log.level)?.[0] as LogLevel) ?? LogLevel.INFO,
     setName: () => {},
   };
 }

@@ -68,7 +68,10 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
       await ephemeral(message);
       return true;
     } catch (error) {
-      logger.error({ err: error, user: ctx.slackUserId, text: message.text }, 'could not reach the caller in Slack');
+      logger.error(
+        { err: error, user: ctx.slackUserId, text: message.text },
+        'could not reach the caller in Slack',
+      );
       return false;
     }
   };
@@ -90,7 +93,10 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
       } catch (error) {
         const code = slackErrorCode(error);
         if (!code || !CANNOT_POST_HERE.has(code)) throw error;
-        logger.info({ channel: ctx.channelId, error: code }, 'cannot post in the channel; answering privately');
+        logger.info(
+          { channel: ctx.channelId, error: code },
+          'cannot post in the channel; answering privately',
+        );
       }
       const intro = privateFallbackMessage(announcement);
       if (ctx.respond) {

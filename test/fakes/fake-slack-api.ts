@@ -17,7 +17,7 @@
  *     logLevel: LogLevel.ERROR,
  *     clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
  *   });
- *   const server = await app.start(0);                      // HTTPReceiver: resolves with the http.Server
+ *   const server = await app.start({ port: 0, host: '127.0.0.1' }); // HTTPReceiver: resolves with the http.Server
  *   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
  * });
  * afterEach(async () => {
@@ -235,7 +235,11 @@ export interface FakeSlackApi {
    * Resolves with the first call of `method` (already recorded or future) matching `predicate`.
    * Rejects after `timeoutMs` (default 2000) listing the calls seen so far.
    */
-  waitForCall(method: string, predicate?: (call: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  waitForCall(
+    method: string,
+    predicate?: (call: RecordedCall) => boolean,
+    timeoutMs?: number,
+  ): Promise<RecordedCall>;
   /** A response URL served by the fake; POSTs to it are recorded under `id` (default: a fresh UUID). */
   responseUrl(id?: string): string;
   /** POSTs received on `responseUrl(id)`. */
@@ -437,7 +441,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       if (!userId || !view) return { ok: false, error: 'invalid_arguments' };
       const existing = [...views.values()].find((v) => v.userId === userId);
       const hash = str(args.hash);
-      if (existing && hash !== undefined && hash !== existing.hash) return { ok: false, error: 'hash_conflict' };
+      if (existing && hash !== undefined && hash !== existing.hash)
+        return { ok: false, error: 'hash_conflict' };
       const stored: StoredView = existing ?? { id: nextId('V'), hash: '', view, userId };
       stored.view = view;
       stored.hash = nextHash();
@@ -451,7 +456,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     const triggerId = str(args.trigger_id);
     const view = obj(args.view);
     if (!triggerId || !view) return { ok: false, error: 'invalid_arguments' };
-    if (singleUseTriggerIds && usedTriggerIds.has(triggerId)) return { ok: false, error: 'expired_trigger_id' };
+    if (singleUseTriggerIds && usedTriggerIds.has(triggerId))
+      return { ok: false, error: 'expired_trigger_id' };
     usedTriggerIds.add(triggerId);
     const stored: StoredView = { id: nextId('V'), hash: nextHash(), view };
     views.set(stored.id, stored);
@@ -486,7 +492,11 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   }
 
   /** Applies a scripted failure. Returns true when it answered (or dropped) the request. */
-  async function applyFailure(failure: FailureSpec, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  async function applyFailure(
+    failure: FailureSpec,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<boolean> {
     if (failure.delayMs !== undefined && failure.delayMs > 0) await delay(failure.delayMs);
     if (res.destroyed) return true;
     if ('drop' in failure) {
@@ -581,8 +591,13 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
             });
       work.catch((error: unknown) => {
         // A throwing custom handler must not crash the test process; it shows up as a 500 and in `unhandled`.
-        unhandled.push({ method: req.method ?? '', path: req.url ?? '', body: `handler threw: ${String(error)}` });
-        if (!res.headersSent && !res.destroyed) sendJson(res, 500, { ok: false, error: 'fake_handler_threw' });
+        unhandled.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          body: `handler threw: ${String(error)}`,
+        });
+        if (!res.headersSent && !res.destroyed)
+          sendJson(res, 500, { ok: false, error: 'fake_handler_threw' });
       });
     });
   });
@@ -818,7 +833,10 @@ function pickContent(args: SlackArgs): Partial<StoredMessage> {
   return content;
 }
 
-function messageObject(message: StoredMessage, identity: { botUserId: string; botId: string; appId: string; teamId: string }) {
+function messageObject(
+  message: StoredMessage,
+  identity: { botUserId: string; botId: string; appId: string; teamId: string },
+) {
   return {
     type: 'message',
     user: identity.botUserId,
@@ -834,7 +852,10 @@ function messageObject(message: StoredMessage, identity: { botUserId: string; bo
   };
 }
 
-function viewObject(stored: StoredView, identity: { teamId: string; appId: string; botId: string }): SlackResult {
+function viewObject(
+  stored: StoredView,
+  identity: { teamId: string; appId: string; botId: string },
+): SlackResult {
   return {
     ...stored.view,
     id: stored.id,

@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, isValidSlackRequest, type Logger, LogLevel, webApi } from '@slack/bolt';
+import { App, isValidSlackRequest, type Logger, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import {
   blockActionsPayload,
   blockSuggestionPayload,
@@ -26,9 +26,11 @@ const SECRET = 'secret';
 /** Keeps Bolt quiet and lets a test assert on what it logged. */
 function recordingLogger(): Logger & { lines: { level: string; text: string }[] } {
   const lines: { level: string; text: string }[] = [];
-  const log = (level: string) => (...msg: unknown[]) => {
-    lines.push({ level, text: msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ') });
-  };
+  const log =
+    (level: string) =>
+    (...msg: unknown[]) => {
+      lines.push({ level, text: msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ') });
+    };
   let level = LogLevel.DEBUG;
   return {
     lines,
@@ -194,18 +196,31 @@ describe('fake Slack Web API with a Bolt HTTP app', () => {
       code: webApi.ErrorCode.PlatformError,
       data: { ok: false, error: 'unknown_method' },
     });
-    expect(() => fake.assertNoUnhandled()).toThrow(/1 unhandled request\(s\):\n\s+POST \/api\/flows\.launch id=1/);
+    expect(() => fake.assertNoUnhandled()).toThrow(
+      /1 unhandled request\(s\):\n\s+POST \/api\/flows\.launch id=1/,
+    );
     fake.reset(); // so afterEach's assertNoUnhandled passes
   });
 
   it('failNext({ error }) is a WebAPIPlatformError for the next call only', async () => {
     fake.failNext('chat.postMessage', { error: 'not_in_channel' });
-    await sendSlashCommand(baseUrl, SECRET, { text: 'one', user_id: 'U123', response_url: fake.responseUrl('a') });
+    await sendSlashCommand(baseUrl, SECRET, {
+      text: 'one',
+      user_id: 'U123',
+      response_url: fake.responseUrl('a'),
+    });
     await fake.waitForResponse('a');
-    expect(postError).toMatchObject({ code: webApi.ErrorCode.PlatformError, data: { error: 'not_in_channel' } });
+    expect(postError).toMatchObject({
+      code: webApi.ErrorCode.PlatformError,
+      data: { error: 'not_in_channel' },
+    });
 
     postError = undefined;
-    await sendSlashCommand(baseUrl, SECRET, { text: 'two', user_id: 'U123', response_url: fake.responseUrl('b') });
+    await sendSlashCommand(baseUrl, SECRET, {
+      text: 'two',
+      user_id: 'U123',
+      response_url: fake.responseUrl('b'),
+    });
     expect((await fake.waitForResponse('b')).body).toMatchObject({ text: 'posted' });
     expect(postError).toBeUndefined();
     expect(fake.callsOf('chat.postMessage')).toHaveLength(2); // the failed call is recorded too
@@ -302,19 +317,27 @@ describe('fake Slack Web API with a Bolt HTTP app', () => {
     });
     await sendSlashCommand(baseUrl, SECRET, { text: 'modal', user_id: 'U123', trigger_id: 'trig-1' });
     const open = await fake.waitForCall('views.open');
-    expect(open.args).toMatchObject({ trigger_id: 'trig-1', view: { type: 'modal', callback_id: 'schedule' } });
+    expect(open.args).toMatchObject({
+      trigger_id: 'trig-1',
+      view: { type: 'modal', callback_id: 'schedule' },
+    });
     const [stored] = [...fake.views.values()];
     expect(stored?.id).toMatch(/^V/);
 
     // trigger ids are single-use, like Slack's
     await expect(
-      app.client.views.open({ trigger_id: 'trig-1', view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } }),
+      app.client.views.open({
+        trigger_id: 'trig-1',
+        view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] },
+      }),
     ).rejects.toMatchObject({ data: { error: 'expired_trigger_id' } });
 
     const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'New' }, blocks: [] };
-    await expect(app.client.views.update({ view_id: stored!.id, hash: 'stale', view })).rejects.toMatchObject({
-      data: { error: 'hash_conflict' },
-    });
+    await expect(app.client.views.update({ view_id: stored!.id, hash: 'stale', view })).rejects.toMatchObject(
+      {
+        data: { error: 'hash_conflict' },
+      },
+    );
     const updated = await app.client.views.update({ view_id: stored!.id, hash: stored!.hash, view });
     expect(updated.view).toMatchObject({ id: stored!.id, title: { text: 'New' } });
 
@@ -354,7 +377,9 @@ describe('fake Slack Web API with a Bolt HTTP app', () => {
       SECRET,
       blockSuggestionPayload({ user_id: 'U123', action_id: 'flow_pick', value: 'night' }),
     );
-    expect(suggest.json).toEqual({ options: [{ text: { type: 'plain_text', text: 'night' }, value: 'night' }] });
+    expect(suggest.json).toEqual({
+      options: [{ text: { type: 'plain_text', text: 'night' }, value: 'night' }],
+    });
   });
 
   it('Events API bodies are accepted (JSON, signed)', async () => {
@@ -365,7 +390,13 @@ describe('fake Slack Web API with a Bolt HTTP app', () => {
     const res = await sendEvent(
       baseUrl,
       SECRET,
-      eventCallbackBody({ type: 'app_mention', user: 'U123', text: '<@U0BOT0001> hi', channel: 'C1', ts: '1.1' }),
+      eventCallbackBody({
+        type: 'app_mention',
+        user: 'U123',
+        text: '<@U0BOT0001> hi',
+        channel: 'C1',
+        ts: '1.1',
+      }),
     );
     expect(res.status).toBe(200);
     expect(mentions).toEqual(['<@U0BOT0001> hi']);
@@ -378,48 +409,61 @@ describe('fake Slack Web API with a Bolt HTTP app', () => {
     );
   });
 
-  it('a response_url can be scripted to fail', async () => {
+  it("a response_url can be scripted to fail; Bolt's respond() then throws RespondError", async () => {
     fake.failNext('response_url', { status: 404, body: 'expired_url' });
-    await sendSlashCommand(baseUrl, SECRET, { text: 'x', user_id: 'U123', response_url: fake.responseUrl('gone') });
-    await fake.waitForResponse('gone');
-    await sleep(20);
-    // Bolt's respond() throws on a non-2xx answer; the handler's catch is not reached for respond itself,
-    // so the error lands in Bolt's error logging.
-    expect(logger.lines.some((l) => l.level === 'error' && /404/.test(l.text))).toBe(true);
+    await sendSlashCommand(baseUrl, SECRET, {
+      text: 'x',
+      user_id: 'U123',
+      response_url: fake.responseUrl('gone'),
+    });
+    // the handler's catch answers again through the same URL
+    await fake.waitForResponse('gone', (r) => (r.body as { text?: string }).text === 'failed');
+    expect(postError).toMatchObject({ code: 'slack_bolt_respond_error', statusCode: 404 });
+    expect(fake.responsesOf('gone').map((r) => r.body)).toEqual([
+      { text: 'posted', replace_original: false },
+      { text: 'failed' },
+    ]);
   });
 });
 
 describe('fake Socket Mode with a Bolt socketMode app', () => {
   let api: FakeSlackApi;
   let socket: FakeSocketMode;
-  let app: App;
+  let app: App | undefined;
   let runs: { text: string; retryNum: number | undefined; retryReason: string | undefined }[];
+
+  /** Builds and starts the app; `receiver` replaces the one Bolt builds from `socketMode: true`. */
+  async function startApp(receiver?: SocketModeReceiver): Promise<App> {
+    const clientOptions = { slackApiUrl: api.apiUrl, retryConfig: { retries: 0 } };
+    const started = new App({
+      token: 'xoxb-test',
+      logger: recordingLogger(),
+      // reaches the Socket Mode client's own WebClient too (Bolt copies it into installerOptions.clientOptions)
+      clientOptions,
+      ...(receiver ? { receiver } : { appToken: 'xapp-test', socketMode: true }),
+    });
+    started.command('/flow-trigger', async ({ command, ack, client, context }) => {
+      runs.push({ text: command.text, retryNum: context.retryNum, retryReason: context.retryReason });
+      await ack({ text: `Starting ${command.text}` });
+      await client.chat.postMessage({ channel: command.channel_id, text: `Flow ${command.text} started` });
+    });
+    started.action('cancel_run', async ({ ack }) => {
+      await ack();
+    });
+    app = started;
+    await started.start(); // resolves once the fake has sent `hello`
+    return started;
+  }
 
   beforeEach(async () => {
     api = await startFakeSlackApi();
     socket = await startFakeSocketMode(api);
     runs = [];
-    app = new App({
-      token: 'xoxb-test',
-      appToken: 'xapp-test',
-      socketMode: true,
-      logger: recordingLogger(),
-      // reaches the Socket Mode client's own WebClient too (Bolt copies it into installerOptions.clientOptions)
-      clientOptions: { slackApiUrl: api.apiUrl, retryConfig: { retries: 0 } },
-    });
-    app.command('/flow-trigger', async ({ command, ack, client, context }) => {
-      runs.push({ text: command.text, retryNum: context.retryNum, retryReason: context.retryReason });
-      await ack({ text: `Starting ${command.text}` });
-      await client.chat.postMessage({ channel: command.channel_id, text: `Flow ${command.text} started` });
-    });
-    app.action('cancel_run', async ({ ack }) => {
-      await ack();
-    });
-    await app.start();
+    app = undefined;
   });
 
   afterEach(async () => {
-    await app.stop(); // first: the client must stop reconnecting before the server goes away
+    await app?.stop(); // first: the client must stop reconnecting before the server goes away
     await socket.waitForDisconnect();
     await socket.close();
     api.assertNoUnhandled();
@@ -427,12 +471,14 @@ describe('fake Socket Mode with a Bolt socketMode app', () => {
   });
 
   it('connects via apps.connections.open with the app token', async () => {
+    await startApp();
     const open = await api.waitForCall('apps.connections.open');
     expect(open.token).toBe('xapp-test');
     expect(socket.connectionCount).toBe(1);
   });
 
   it('delivers a slash command envelope; the ack payload comes back', async () => {
+    await startApp();
     const ack = await socket.sendSlashCommand({ text: 'nightly', user_id: 'U123', channel_id: 'C42' });
     expect(ack.payload).toEqual({ text: 'Starting nightly' });
     const post = await api.waitForCall('chat.postMessage');
@@ -441,6 +487,7 @@ describe('fake Socket Mode with a Bolt socketMode app', () => {
   });
 
   it('redelivers the same envelope with retry_attempt / retry_reason (Bolt runs the handler again)', async () => {
+    await startApp();
     const first = await socket.sendSlashCommand({ text: 'once', user_id: 'U123' });
     const second = await socket.redeliver(first.envelope_id, { retry_attempt: 1, retry_reason: 'timeout' });
     expect(second.envelope_id).toBe(first.envelope_id);
@@ -452,6 +499,7 @@ describe('fake Socket Mode with a Bolt socketMode app', () => {
   });
 
   it('delivers interactive envelopes; a bare ack() comes back as an empty payload', async () => {
+    await startApp();
     const ack = await socket.sendInteractive(
       blockActionsPayload({ user_id: 'U123', actions: [{ action_id: 'cancel_run', value: 'run-1' }] }),
     );
@@ -459,6 +507,7 @@ describe('fake Socket Mode with a Bolt socketMode app', () => {
   });
 
   it('rejects with a helpful message when nothing acks', async () => {
+    await startApp();
     await expect(
       socket.sendInteractive(blockActionsPayload({ user_id: 'U123', actions: [{ action_id: 'unknown' }] }), {
         ackTimeoutMs: 100,
@@ -466,11 +515,31 @@ describe('fake Socket Mode with a Bolt socketMode app', () => {
     ).rejects.toThrow(/no ack for interactive envelope .* within 100 ms/);
   });
 
-  it('reconnects after a disconnect request', async () => {
+  it('refuses a bot token on apps.connections.open, like Slack', async () => {
+    const client = new webApi.WebClient('xoxb-test', {
+      slackApiUrl: api.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    await expect(client.apps.connections.open()).rejects.toMatchObject({
+      data: { error: 'not_allowed_token_type' },
+    });
+  });
+
+  it('reconnects after a disconnect request (explicit SocketModeReceiver with a short clientPingTimeout)', async () => {
+    // The client waits clientPingTimeout (default 5 s) before reconnecting; an explicit receiver shortens it.
+    // An explicit receiver does not get the App's clientOptions: pass them in installerOptions.
+    const receiver = new SocketModeReceiver({
+      appToken: 'xapp-test',
+      clientPingTimeout: 300,
+      logger: recordingLogger(),
+      installerOptions: { clientOptions: { slackApiUrl: api.apiUrl, retryConfig: { retries: 0 } } },
+    });
+    await startApp(receiver);
+    api.reset();
     socket.requestDisconnect();
-    await api.waitForCall('apps.connections.open', () => api.callsOf('apps.connections.open').length >= 2, 8000);
+    await api.waitForCall('apps.connections.open', undefined, 3000);
     await socket.waitForConnection();
     const ack = await socket.sendSlashCommand({ text: 'after', user_id: 'U123' });
     expect(ack.payload).toEqual({ text: 'Starting after' });
-  }, 15_000);
+  });
 });

@@ -29,7 +29,8 @@
  * const ack = await socket.sendSlashCommand({ text: 'run nightly', user_id: 'U123' });
  * expect(ack.payload).toEqual({ text: 'Starting…' }); // whatever the handler passed to ack()
  * await socket.redeliver(ack.envelope_id, { retry_attempt: 1, retry_reason: 'timeout' });
- * // teardown: app.stop() FIRST (the client stops reconnecting), then socket.close(), then api.close()
+ * // teardown: app.stop() FIRST (the client stops reconnecting), then await socket.waitForDisconnect(),
+ * // then socket.close(), then api.close()
  * ```
  *
  * Stopping order matters: closing the server under a running client makes it schedule a reconnect
@@ -94,6 +95,11 @@ export interface FakeSocketMode {
 
   /** Resolves once a client is connected and has been sent `hello` (default timeout 3000 ms). */
   waitForConnection(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once no client is connected (default timeout 3000 ms). `app.stop()` resolves before the
+   * Socket Mode client has finished closing; await this between `app.stop()` and `close()`.
+   */
+  waitForDisconnect(timeoutMs?: number): Promise<void>;
   /** Sends a `slash_commands` envelope built like {@link sendSlashCommand} in slack-requests. */
   sendSlashCommand(fields: SlashCommandFields, opts?: SendEnvelopeOptions): Promise<SocketModeAck>;
   /** Sends an `interactive` envelope (block_actions, view_submission, shortcut, block_suggestion, …). */
@@ -126,7 +132,10 @@ interface PendingAck {
 }
 
 /** Starts the WebSocket server on 127.0.0.1 and registers apps.connections.open on `api`. */
-export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocketModeOptions = {}): Promise<FakeSocketMode> {
+export async function startFakeSocketMode(
+  api: FakeSlackApi,
+  options: FakeSocketModeOptions = {},
+): Promise<FakeSocketMode> {
   const appId = options.appId ?? api.identity.appId;
   const requireAppToken = options.requireAppToken ?? true;
   const envelopes: SocketModeEnvelope[] = [];
@@ -135,6 +144,7 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
   const pending = new Map<string, PendingAck[]>();
   const sockets = new Set<WebSocket>();
   const connectionWaiters = new Set<() => void>();
+  const disconnectWaiters = new Set<() => void>();
   let closed = false;
 
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -147,7 +157,12 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
 
   wss.on('connection', (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (sockets.size > 0) return;
+      for (const notify of disconnectWaiters) notify();
+      disconnectWaiters.clear();
+    });
     socket.on('message', (data, isBinary) => {
       const text = isBinary ? '<binary>' : data.toString();
       let message: unknown;
@@ -186,14 +201,16 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
   });
 
   const unregister = api.handle('apps.connections.open', (_args, call) => {
-    if (requireAppToken && !call.token?.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+    if (requireAppToken && !call.token?.startsWith('xapp-'))
+      return { ok: false, error: 'not_allowed_token_type' };
     return { url: `${wsUrl}?ticket=${randomUUID()}&app_id=${appId}` };
   });
 
   function deliver(envelope: SocketModeEnvelope, ackTimeoutMs: number): Promise<SocketModeAck> {
     const open = [...sockets].filter((s) => s.readyState === s.OPEN);
     const target = open[0];
-    if (!target) return Promise.reject(new Error('fake socket mode: no client connected (did app.start() finish?)'));
+    if (!target)
+      return Promise.reject(new Error('fake socket mode: no client connected (did app.start() finish?)'));
     envelopes.push(envelope);
     return new Promise<SocketModeAck>((resolve, reject) => {
       const waiter: PendingAck = {
@@ -240,6 +257,22 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
           resolve();
         };
         connectionWaiters.add(done);
+      });
+    },
+    waitForDisconnect(timeoutMs = 3000) {
+      if (sockets.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          disconnectWaiters.delete(done);
+          reject(
+            new Error(`fake socket mode: ${sockets.size} client(s) still connected after ${timeoutMs} ms`),
+          );
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        disconnectWaiters.add(done);
       });
     },
     sendSlashCommand(fields, opts) {
@@ -296,6 +329,9 @@ export async function startFakeSocketMode(api: FakeSlackApi, options: FakeSocket
         }
       }
       pending.clear();
+      for (const notify of disconnectWaiters) notify();
+      disconnectWaiters.clear();
+      connectionWaiters.clear();
       for (const socket of sockets) socket.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -130,7 +130,8 @@ export function slashCommandForm(fields: SlashCommandFields): Record<string, str
     api_app_id: api_app_id ?? DEFAULT_APP_ID,
     is_enterprise_install: 'false',
     response_url:
-      response_url ?? `https://hooks.slack.com/commands/${team_id ?? DEFAULT_TEAM_ID}/1/${randomBytes(8).toString('hex')}`,
+      response_url ??
+      `https://hooks.slack.com/commands/${team_id ?? DEFAULT_TEAM_ID}/1/${randomBytes(8).toString('hex')}`,
     trigger_id: trigger_id ?? newTriggerId(),
   };
   for (const [key, value] of Object.entries(extra)) {
@@ -190,7 +191,11 @@ export function sendSignedRequest(
   };
   if (!opts.unsigned) {
     headers['x-slack-request-timestamp'] = String(timestamp);
-    headers['x-slack-signature'] = signSlackRequest(opts.badSignature ? `${secret}-wrong` : secret, timestamp, rawBody);
+    headers['x-slack-signature'] = signSlackRequest(
+      opts.badSignature ? `${secret}-wrong` : secret,
+      timestamp,
+      rawBody,
+    );
   }
   if (opts.retryNum !== undefined) headers['x-slack-retry-num'] = String(opts.retryNum);
   if (opts.retryReason !== undefined) headers['x-slack-retry-reason'] = opts.retryReason;
@@ -200,24 +205,30 @@ export function sendSignedRequest(
   return new Promise((resolve, reject) => {
     // agent: false = one connection per request, closed afterwards: no keep-alive socket holds
     // app.stop() open or leaks past the test.
-    const req = request(url, { method: 'POST', headers, agent: false, timeout: opts.timeoutMs ?? 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const response: SlackHttpResponse = { status: res.statusCode ?? 0, body, headers: res.headers };
-        if (body !== '') {
-          try {
-            response.json = JSON.parse(body);
-          } catch {
-            // not JSON: `body` has the text
+    const req = request(
+      url,
+      { method: 'POST', headers, agent: false, timeout: opts.timeoutMs ?? 10_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const response: SlackHttpResponse = { status: res.statusCode ?? 0, body, headers: res.headers };
+          if (body !== '') {
+            try {
+              response.json = JSON.parse(body);
+            } catch {
+              // not JSON: `body` has the text
+            }
           }
-        }
-        resolve(response);
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url.href} within ${opts.timeoutMs ?? 10_000} ms`)));
+          resolve(response);
+        });
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer from ${url.href} within ${opts.timeoutMs ?? 10_000} ms`)),
+    );
     req.on('error', reject);
     req.end(rawBody);
   });
@@ -240,7 +251,12 @@ function userAndTeam(f: CommonPayloadFields) {
   const teamId = f.team_id ?? DEFAULT_TEAM_ID;
   return {
     team: { id: teamId, domain: DEFAULT_TEAM_DOMAIN },
-    user: { id: f.user_id, username: f.user_name ?? f.user_id.toLowerCase(), name: f.user_name ?? f.user_id.toLowerCase(), team_id: teamId },
+    user: {
+      id: f.user_id,
+      username: f.user_name ?? f.user_id.toLowerCase(),
+      name: f.user_name ?? f.user_id.toLowerCase(),
+      team_id: teamId,
+    },
     api_app_id: f.api_app_id ?? DEFAULT_APP_ID,
     token: 'legacy-verification-token',
     is_enterprise_install: false,
@@ -288,7 +304,16 @@ export function blockActionsPayload(
       ? { type: 'view', view_id: f.view?.id ?? 'V0FAKE0001' }
       : { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: false },
     ...(fromView
-      ? { view: { id: 'V0FAKE0001', type: 'modal', hash: '1.abc', private_metadata: '', state: { values: f.state_values ?? {} }, ...f.view } }
+      ? {
+          view: {
+            id: 'V0FAKE0001',
+            type: 'modal',
+            hash: '1.abc',
+            private_metadata: '',
+            state: { values: f.state_values ?? {} },
+            ...f.view,
+          },
+        }
       : {
           channel: { id: channelId, name: 'general' },
           message: {
@@ -298,7 +323,8 @@ export function blockActionsPayload(
             ...(f.thread_ts !== undefined ? { thread_ts: f.thread_ts } : {}),
           },
           response_url:
-            f.response_url ?? `https://hooks.slack.com/actions/${f.team_id ?? DEFAULT_TEAM_ID}/1/${randomBytes(8).toString('hex')}`,
+            f.response_url ??
+            `https://hooks.slack.com/actions/${f.team_id ?? DEFAULT_TEAM_ID}/1/${randomBytes(8).toString('hex')}`,
           state: { values: f.state_values ?? {} },
         }),
     actions,
@@ -343,7 +369,12 @@ export function viewSubmissionPayload(
 
 /** A `view_closed` payload (sent only for modals opened with `notify_on_close: true`). */
 export function viewClosedPayload(
-  f: CommonPayloadFields & { callback_id: string; private_metadata?: string; view_id?: string; is_cleared?: boolean },
+  f: CommonPayloadFields & {
+    callback_id: string;
+    private_metadata?: string;
+    view_id?: string;
+    is_cleared?: boolean;
+  },
 ): Record<string, unknown> {
   const viewId = f.view_id ?? 'V0FAKE0001';
   return {
@@ -381,7 +412,12 @@ export function shortcutPayload(f: CommonPayloadFields & { callback_id: string }
 
 /** A message shortcut (`message_action`) payload on a message in `channel_id`. */
 export function messageShortcutPayload(
-  f: CommonPayloadFields & { callback_id: string; channel_id?: string; message_ts?: string; response_url?: string },
+  f: CommonPayloadFields & {
+    callback_id: string;
+    channel_id?: string;
+    message_ts?: string;
+    response_url?: string;
+  },
 ): Record<string, unknown> {
   const ts = f.message_ts ?? '1764250000.000100';
   return {
@@ -394,14 +430,20 @@ export function messageShortcutPayload(
     channel: { id: f.channel_id ?? DEFAULT_CHANNEL_ID, name: 'general' },
     message: { type: 'message', ts, text: '' },
     response_url:
-      f.response_url ?? `https://hooks.slack.com/app/${f.team_id ?? DEFAULT_TEAM_ID}/1/${randomBytes(8).toString('hex')}`,
+      f.response_url ??
+      `https://hooks.slack.com/app/${f.team_id ?? DEFAULT_TEAM_ID}/1/${randomBytes(8).toString('hex')}`,
     ...f.extra,
   };
 }
 
 /** A `block_suggestion` payload (external_select options request); answer it with `ack({ options })`. */
 export function blockSuggestionPayload(
-  f: CommonPayloadFields & { action_id: string; block_id?: string; value: string; view?: Record<string, unknown> },
+  f: CommonPayloadFields & {
+    action_id: string;
+    block_id?: string;
+    value: string;
+    view?: Record<string, unknown>;
+  },
 ): Record<string, unknown> {
   return {
     type: 'block_suggestion',
@@ -410,7 +452,14 @@ export function blockSuggestionPayload(
     block_id: f.block_id ?? 'block',
     value: f.value,
     container: { type: 'view', view_id: f.view?.id ?? 'V0FAKE0001' },
-    view: { id: 'V0FAKE0001', type: 'modal', callback_id: '', private_metadata: '', state: { values: {} }, ...f.view },
+    view: {
+      id: 'V0FAKE0001',
+      type: 'modal',
+      callback_id: '',
+      private_metadata: '',
+      state: { values: {} },
+      ...f.view,
+    },
     ...f.extra,
   };
 }
@@ -418,7 +467,13 @@ export function blockSuggestionPayload(
 /** An Events API `event_callback` body around `event` (e.g. `{ type: 'app_mention', user, text, channel, ts }`). */
 export function eventCallbackBody(
   event: Record<string, unknown>,
-  f: { team_id?: string; api_app_id?: string; event_id?: string; event_time?: number; bot_user_id?: string } = {},
+  f: {
+    team_id?: string;
+    api_app_id?: string;
+    event_id?: string;
+    event_time?: number;
+    bot_user_id?: string;
+  } = {},
 ): Record<string, unknown> {
   const teamId = f.team_id ?? DEFAULT_TEAM_ID;
   return {

@@ -32,7 +32,9 @@ export function announcementMessage(a: Announcement): SlackMessage {
     text: `${userMention(a.slackUserId)} is triggering EnOS flow ${a.flowId}${a.flowName ? ` (${a.flowName})` : ''}`,
     blocks: [
       section(lines.join('\n')),
-      context(`EnOS user ${code(a.identity.userName)} (${code(a.identity.userId)}, org ${code(a.identity.orgId)})`),
+      context(
+        `EnOS user ${code(a.identity.userName)} (${code(a.identity.userId)}, org ${code(a.identity.orgId)})`,
+      ),
     ],
   };
 }
@@ -77,7 +79,8 @@ function refusalText(result: Extract<TriggerResult, { kind: 'refused' }>): strin
     'not-owner': () =>
       `Your EnOS user ${user} is not an owner of flow ${flow}, and only owners may trigger it. Its owners: ` +
       `${ownersOf(result)}. Ask one of them to add you as an owner, or to trigger it.`,
-    'no-tasks': () => `Flow ${flow} has no task, so EnOS cannot run it. Add a task to the flow in EnOS first.`,
+    'no-tasks': () =>
+      `Flow ${flow} has no task, so EnOS cannot run it. Add a task to the flow in EnOS first.`,
   };
   return `:no_entry: Not triggered. ${reasons[result.reason]()}`;
 }
@@ -103,7 +106,9 @@ export function resultMessage(result: TriggerResult, a: Announcement): SlackMess
     }
     case 'refused': {
       const ref = enosReference(result.error);
-      return ref.length > 0 ? textMessage(refusalText(result), context(...ref)) : textMessage(refusalText(result));
+      return ref.length > 0
+        ? textMessage(refusalText(result), context(...ref))
+        : textMessage(refusalText(result));
     }
     case 'failed':
       return textMessage(
@@ -119,10 +124,7 @@ export function resultMessage(result: TriggerResult, a: Announcement): SlackMess
 }
 
 /** Private notices: no trigger attempt happened, so only the caller sees them. */
-export function noticeMessage(
-  notice: PrivateNotice,
-  where: { teamDomain?: string },
-): SlackMessage {
+export function noticeMessage(notice: PrivateNotice, where: { teamDomain?: string }): SlackMessage {
   switch (notice.kind) {
     case 'not-linked': {
       const admins =
@@ -130,7 +132,9 @@ export function noticeMessage(
           ? `Ask an admin (${notice.admins.map(userMention).join(', ')}) to link you with ` +
             '`/flow-trigger link @you <enosUserId> <enosUserName>`.'
           : 'No flow-trigger admins are configured: ask whoever runs flow-trigger to set FLOW_TRIGGER_ADMINS.';
-      const self = notice.selfLink ? ' Or link yourself with `/flow-trigger link me` (by your Slack email).' : '';
+      const self = notice.selfLink
+        ? ' Or link yourself with `/flow-trigger link me` (by your Slack email).'
+        : '';
       return textMessage(
         `:link: Your Slack account is not linked to an EnOS user yet, so I cannot trigger flows for you. ${admins}${self}`,
       );
@@ -158,7 +162,9 @@ export function noticeMessage(
 
 /** A parse error of the slash command text. */
 export function usageErrorMessage(message: string): SlackMessage {
-  return textMessage(`:warning: ${escapeMrkdwn(message)} Type \`/flow-trigger help\` for usage. Nothing was triggered.`);
+  return textMessage(
+    `:warning: ${escapeMrkdwn(message)} Type \`/flow-trigger help\` for usage. Nothing was triggered.`,
+  );
 }
 
 /** An unexpected failure: said instead of silence, details in the log under `ref`. */

@@ -76,7 +76,12 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
   const { command, respond } = ctx;
   const teamId = command.team_id;
   const actorId = command.user_id;
-  const linkDeps = { links: deps.links, clock: deps.clock, admins: deps.admins, defaultOrgId: deps.defaultOrgId };
+  const linkDeps = {
+    links: deps.links,
+    clock: deps.clock,
+    admins: deps.admins,
+    defaultOrgId: deps.defaultOrgId,
+  };
   switch (cmd.kind) {
     case 'trigger': {
       const reporter = createSlackReporter({
@@ -147,7 +152,9 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
       return;
     case 'unlink':
       await respond(
-        ephemeral(linkResultMessage(await unlinkUser(linkDeps, { teamId, actorId, slackUserId: cmd.slackUserId }))),
+        ephemeral(
+          linkResultMessage(await unlinkUser(linkDeps, { teamId, actorId, slackUserId: cmd.slackUserId })),
+        ),
       );
       return;
     case 'links':

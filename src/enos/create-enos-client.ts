@@ -1,0 +1,154 @@
+import type { Logger } from 'pino';
+import type { Clock, EnosGateway } from '../core/ports';
+import { createEnosCaller } from './create-enos-caller';
+import { createEnosHttp } from './enos-http';
+import {
+  cancelResultSchema,
+  flowInstanceSchema,
+  flowSchema,
+  myFlowsSchema,
+  triggerResultSchema,
+} from './enos-schemas';
+import { DEFAULT_RETRY_BACKOFF_MS } from './retry-on-connection-failure';
+import { createTokenProvider } from './token-provider';
+
+/** Options of {@link createEnosClient}. */
+export interface EnosClientOptions {
+  /** ENOS_API_GATEWAY_URL, e.g. `https://apim-ppe1.envisioniot.com`; a path prefix and trailing slash are fine. */
+  gatewayUrl: string;
+  /** The EnOS application's access key (the token service's `appKey`). */
+  accessKey: string;
+  /** The application's secret key: signs every call; never logged. */
+  secretKey: string;
+  /** TCP/TLS connect timeout, default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Time allowed for an answer once a request is sent, default 15000 ms. */
+  requestTimeoutMs?: number;
+  /** Renew the access token this long before it expires, default 5 minutes. */
+  tokenRefreshMarginMs?: number;
+  /**
+   * Pauses before resending a read (or token request) after a connection failure, one entry per
+   * resend, at most two used; default [100, 300]. Writes are never resent.
+   */
+  retryBackoffMs?: readonly number[];
+  /** Time source for token expiry and signatures; `Date.now` by default. */
+  clock?: Clock;
+  /** Receives one line per call: method, action, flowId, status, duration. Never secrets. */
+  logger?: Logger;
+}
+
+/** The EnOS batch-processing API over the gateway, plus the connection pool's lifecycle. */
+export interface EnosClient extends EnosGateway {
+  /** Closes the connection pool; later calls fail with EnosConnectionError ('not-sent'). */
+  close(): Promise<void>;
+}
+
+/**
+ * The EnOS gateway client: documented token scheme and request signing, keep-alive pool with
+ * timeouts, typed errors, and answers validated and normalised into core/ports.ts types.
+ */
+export function createEnosClient(options: EnosClientOptions): EnosClient {
+  const clock = options.clock ?? Date.now;
+  const retryBackoffMs = options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS;
+  const logger = options.logger?.child({ component: 'enos' });
+  const http = createEnosHttp({
+    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 15000,
+  });
+  const tokens = createTokenProvider({
+    http,
+    gatewayUrl: options.gatewayUrl,
+    accessKey: options.accessKey,
+    secretKey: options.secretKey,
+    clock,
+    refreshMarginMs: options.tokenRefreshMarginMs,
+    retryBackoffMs,
+    logger,
+  });
+  let closed = false;
+  const call = createEnosCaller({
+    http,
+    tokens,
+    gatewayUrl: options.gatewayUrl,
+    secretKey: options.secretKey,
+    clock,
+    retryBackoffMs,
+    logger,
+    isClosed: () => closed,
+  });
+
+  return {
+    getFlow(caller, flowId) {
+      return call({
+        method: 'GET',
+        resource: 'flows',
+        action: 'get',
+        caller,
+        query: [['flowId', String(flowId)]],
+        schema: flowSchema,
+        idempotent: true,
+        flowId,
+      });
+    },
+
+    getMyFlows(caller, expression) {
+      return call({
+        method: 'GET',
+        resource: 'flows',
+        action: 'getMyFlow',
+        caller,
+        query: expression === undefined || expression === '' ? [] : [['expression', expression]],
+        schema: myFlowsSchema,
+        idempotent: true,
+      });
+    },
+
+    updateAndTrigger(caller, request) {
+      return call({
+        method: 'POST',
+        resource: 'flows',
+        action: 'updateAndTrigger',
+        caller,
+        // The documented sample sends `parameters` as an array of {key, value} (one Java sample
+        // sends a JSON string); the array it is. Only the instance gets these values.
+        body: {
+          flowId: request.flowId,
+          triggerTime: request.triggerTime,
+          parameters: request.parameters.map(({ key, value }) => ({ key, value })),
+        },
+        schema: triggerResultSchema,
+        idempotent: false,
+        flowId: request.flowId,
+      }).then(({ flowInstanceId }) => ({ flowInstanceId }));
+    },
+
+    getFlowInstance(caller, flowInstId) {
+      return call({
+        method: 'GET',
+        resource: 'flowInstances',
+        action: 'get',
+        caller,
+        query: [['flowInstId', flowInstId]],
+        schema: flowInstanceSchema,
+        idempotent: true,
+      });
+    },
+
+    async cancelFlowInstance(caller, flowInstId) {
+      await call({
+        method: 'POST',
+        resource: 'flowInstances',
+        action: 'cancel',
+        caller,
+        body: { flowInstId },
+        schema: cancelResultSchema,
+        idempotent: false,
+      });
+    },
+
+    async close() {
+      closed = true;
+      await http.close();
+    },
+  };
+}

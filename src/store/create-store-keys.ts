@@ -1,0 +1,29 @@
+/** The keys (and index names) the stores use, identical on both backends. */
+export interface StoreKeys {
+  /** One link record (keyv). */
+  link(teamId: string, slackUserId: string): string;
+  /** The team's link index: members are Slack user IDs. */
+  linkIndex(teamId: string): string;
+  /** One audit record (keyv). */
+  audit(teamId: string, id: string): string;
+  /** The team's audit index: members are record IDs, scored by requestedAt. */
+  auditIndex(teamId: string): string;
+  /** One claim (Redis string with PX / SQLite `claims` row). */
+  claim(key: string): string;
+}
+
+/**
+ * Builds the key layout under `prefix`. ID parts are URI-encoded so that an ID containing `:`
+ * cannot collide with another key; claim keys are the caller's own strings and kept verbatim
+ * (they show up readable in `redis-cli`).
+ */
+export function createStoreKeys(prefix: string): StoreKeys {
+  const id = encodeURIComponent;
+  return {
+    link: (teamId, slackUserId) => `${prefix}link:${id(teamId)}:${id(slackUserId)}`,
+    linkIndex: (teamId) => `${prefix}link-index:${id(teamId)}`,
+    audit: (teamId, recordId) => `${prefix}audit:${id(teamId)}:${id(recordId)}`,
+    auditIndex: (teamId) => `${prefix}audit-index:${id(teamId)}`,
+    claim: (key) => `${prefix}claim:${key}`,
+  };
+}

@@ -1,0 +1,81 @@
+import pino, { type Logger } from 'pino';
+import type { AuditStore, ClaimStore, LinkStore } from '../core/ports';
+import type { Backend, BackendContext } from './backend';
+import { createOperationRunner } from './create-operation-runner';
+import { createStoreKeys } from './create-store-keys';
+import { KeyvAuditStore } from './keyv-audit-store';
+import { KeyvLinkStore } from './keyv-link-store';
+import { openRedisBackend } from './open-redis-backend';
+import { openSqliteBackend } from './open-sqlite-backend';
+import { parseStoreUrl } from './parse-store-url';
+import { redactUrl } from './redact-url';
+
+/** The app's persistent state, on one backend. Every failure is a StoreError. */
+export interface Store {
+  links: LinkStore;
+  claims: ClaimStore;
+  audit: AuditStore;
+  backend: 'sqlite' | 'redis';
+  /** One round trip to the backend (for health checks); rejects with a StoreError. */
+  ping(): Promise<void>;
+  /** Closes the connection; idempotent. Operations after it reject with a StoreError. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions {
+  /** Where backend errors go (default: a pino logger on stdout). */
+  logger?: Logger;
+  /**
+   * Prefix of every key and index name (default `flow-trigger:`), so that one Redis can hold
+   * several deployments, or several test files.
+   */
+  keyPrefix?: string;
+  /** Bound for connecting at start, retries included (default 3000 ms). */
+  connectTimeoutMs?: number;
+  /** Bound for each store operation (default 5000 ms). */
+  operationTimeoutMs?: number;
+}
+
+/**
+ * Opens the store named by STORE_URL and checks that it answers:
+ * `sqlite://relative/path.sqlite` (relative to the working directory; the directory is created),
+ * `sqlite:///absolute/path.sqlite`, `sqlite://:memory:` (one process, one Store: tests),
+ * `redis://[user:password@]host:port[/db]` and `rediss://…` (TLS).
+ *
+ * Rejects with a StoreError naming the URL without its password when the URL is not one of these
+ * or the backend cannot be reached within `connectTimeoutMs`.
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const location = parseStoreUrl(url);
+  const storeName = redactUrl(url);
+  const logger = (options.logger ?? pino()).child({ component: 'store' });
+  const runner = createOperationRunner({ storeName, timeoutMs: options.operationTimeoutMs ?? 5000 });
+  const keys = createStoreKeys(options.keyPrefix ?? 'flow-trigger:');
+  const context: BackendContext = {
+    storeName,
+    keys,
+    runner,
+    logger,
+    connectTimeoutMs: options.connectTimeoutMs ?? 3000,
+  };
+
+  const backend: Backend =
+    location.backend === 'sqlite'
+      ? await openSqliteBackend(location.filename, context)
+      : await openRedisBackend(location.url, context);
+  logger.debug({ store: storeName }, 'store opened');
+
+  const { keyv, index } = backend;
+  return {
+    backend: location.backend,
+    links: new KeyvLinkStore({ keyv, index, keys, runner, logger }),
+    claims: backend.claims,
+    audit: new KeyvAuditStore({ keyv, index, keys, runner, logger }),
+    ping: () => runner.run('answer a ping', () => backend.ping()),
+    close: async () => {
+      runner.markClosed();
+      await backend.close();
+    },
+  };
+}

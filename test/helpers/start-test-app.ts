@@ -1,0 +1,239 @@
+/**
+ * The real flow-trigger app, wired as `main.ts` wires it, against loopback fakes: a fake Slack Web
+ * API, a fake EnOS gateway that checks every signature, and a real store (a SQLite file by
+ * default, or `storeUrl`). Every log line is captured in `logs`, so tests can assert that no
+ * secret ever appears.
+ *
+ * ```ts
+ * const t = await startTestApp();
+ * const res = await t.command('3377 at 14:00 REPLACE=ddee');
+ * const reply = await t.slack.waitForCall('chat.postMessage', (c) => c.args.thread_ts !== undefined);
+ * await t.stop();
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type FlowTriggerApp } from '../../src/app';
+import type { Link } from '../../src/core/ports';
+import { createEnosClient, type EnosClient } from '../../src/enos/create-enos-client';
+import { createInFlight, type InFlight } from '../../src/in-flight';
+import { createLogger } from '../../src/logger';
+import { openStore, type Store } from '../../src/store/open-store';
+import { type FakeEnosGateway, startFakeEnosGateway } from '../fakes/fake-enos-gateway';
+import { type FakeSlackApi, startFakeSlackApi } from '../fakes/fake-slack-api';
+import {
+  DEFAULT_CHANNEL_ID,
+  DEFAULT_TEAM_ID,
+  type SlackHttpResponse,
+  type SlackRequestOptions,
+  type SlashCommandFields,
+  sendSlashCommand,
+} from './slack-requests';
+
+export const BOT_TOKEN = 'xoxb-test-bot-token-0123456789';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const ENOS_ACCESS_KEY = 'test-access-key-0123456789';
+export const ENOS_SECRET_KEY = 'test-enos-secret-key-0123456789';
+
+/** Alice: linked, an owner of flow 3377, in Berlin. */
+export const ALICE = {
+  slackUserId: 'U0ALICE01',
+  userId: 'u15426865866571',
+  userName: 'alice',
+  orgId: 'o15578227985571',
+};
+/** Carol: linked, not an owner of anything, in New York. */
+export const CAROL = {
+  slackUserId: 'U0CAROL01',
+  userId: 'u15426865866572',
+  userName: 'carol',
+  orgId: 'o15578227985571',
+};
+/** Dave: in Slack, not linked. */
+export const DAVE = { slackUserId: 'U0DAVE001' };
+/** The admin, who may manage links. */
+export const ADMIN = { slackUserId: 'U0ADMIN01' };
+
+/** 2026-11-27 09:00 UTC: 10:00 in Berlin, 04:00 in New York. */
+export const NOW = Date.UTC(2026, 10, 27, 9, 0, 0);
+
+export interface TestClock {
+  (): number;
+  set(ms: number): void;
+  advance(ms: number): void;
+}
+
+export function createTestClock(start = NOW): TestClock {
+  let now = start;
+  const clock = (() => now) as TestClock;
+  clock.set = (ms) => {
+    now = ms;
+  };
+  clock.advance = (ms) => {
+    now += ms;
+  };
+  return clock;
+}
+
+export interface TestAppOptions {
+  /** Default: a fresh SQLite file. */
+  storeUrl?: string;
+  enosRequestTimeoutMs?: number;
+  /** Point the app somewhere else than the fake gateway (e.g. a closed port). */
+  enosGatewayUrl?: string;
+  /** Skip the default users, links and flows. */
+  empty?: boolean;
+}
+
+export interface TestApp {
+  slack: FakeSlackApi;
+  enos: FakeEnosGateway;
+  store: Store;
+  enosClient: EnosClient;
+  app: FlowTriggerApp;
+  inFlight: InFlight;
+  clock: TestClock;
+  baseUrl: string;
+  /** Every log line the app wrote (JSON). */
+  logs: string[];
+  /** Sends `/flow-trigger <text>` as `user` (default Alice) and waits until the app has finished with it. */
+  command(
+    text: string,
+    fields?: Partial<SlashCommandFields>,
+    opts?: SlackRequestOptions,
+  ): Promise<SlackHttpResponse & { responseUrlId: string }>;
+  /** Waits for all work the app does after its acks. */
+  settle(): Promise<void>;
+  link(user: typeof ALICE): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const clock = createTestClock();
+  const dir = mkdtempSync(join(tmpdir(), 'flow-trigger-test-'));
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    format: 'json',
+    secrets: [BOT_TOKEN, SIGNING_SECRET, ENOS_ACCESS_KEY, ENOS_SECRET_KEY],
+    destination: { write: (line: string) => logs.push(line) },
+  });
+
+  const slack = await startFakeSlackApi();
+  const enos = await startFakeEnosGateway({ accessKey: ENOS_ACCESS_KEY, secretKey: ENOS_SECRET_KEY, clock });
+  const store = await openStore(options.storeUrl ?? `sqlite://${join(dir, 'store.sqlite')}`, {
+    logger,
+    keyPrefix: `test-${randomUUID()}:`,
+  });
+  const enosClient = createEnosClient({
+    gatewayUrl: options.enosGatewayUrl ?? enos.url,
+    accessKey: ENOS_ACCESS_KEY,
+    secretKey: ENOS_SECRET_KEY,
+    requestTimeoutMs: options.enosRequestTimeoutMs ?? 2000,
+    connectTimeoutMs: 1000,
+    retryBackoffMs: [10, 20],
+    logger,
+  });
+  const inFlight = createInFlight((error) => logger.error({ err: error }, 'background work failed'));
+  let ids = 0;
+  const app = createApp(
+    {
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: slack.apiUrl,
+      apiTimeoutMs: 2000,
+      apiRetries: 0,
+      port: 0,
+    },
+    {
+      logger,
+      enos: enosClient,
+      links: store.links,
+      claims: store.claims,
+      audit: store.audit,
+      clock,
+      newId: () => `attempt-${++ids}`,
+      defaultZone: 'UTC',
+      zoneCacheMs: 60_000,
+      admins: [ADMIN.slackUserId],
+      defaultOrgId: ALICE.orgId,
+      selfLink: false,
+      inFlight,
+    },
+  );
+  const { port } = await app.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const link = async (user: typeof ALICE) => {
+    const record: Link = {
+      teamId: DEFAULT_TEAM_ID,
+      slackUserId: user.slackUserId,
+      userId: user.userId,
+      userName: user.userName,
+      orgId: user.orgId,
+      linkedBy: ADMIN.slackUserId,
+      linkedAt: new Date(NOW).toISOString(),
+    };
+    await store.links.put(record);
+  };
+
+  if (!options.empty) {
+    slack.addUser({ id: ALICE.slackUserId, name: 'alice', tz: 'Europe/Berlin' });
+    slack.addUser({ id: CAROL.slackUserId, name: 'carol', tz: 'America/New_York' });
+    slack.addUser({ id: DAVE.slackUserId, name: 'dave', tz: 'Asia/Kolkata' });
+    slack.addUser({ id: ADMIN.slackUserId, name: 'admin', tz: 'UTC' });
+    enos.addUser({ userId: ALICE.userId, userName: ALICE.userName, orgId: ALICE.orgId });
+    enos.addUser({ userId: CAROL.userId, userName: CAROL.userName, orgId: CAROL.orgId });
+    enos.addFlow({ flowId: 3377, flowName: 'daily load', owner: ' alice ; bob ' });
+    await link(ALICE);
+    await link(CAROL);
+  }
+
+  let commands = 0;
+  const settle = async () => {
+    if (!(await inFlight.drain(10_000))) throw new Error('the app did not finish its work within 10 s');
+  };
+  return {
+    slack,
+    enos,
+    store,
+    enosClient,
+    app,
+    inFlight,
+    clock,
+    baseUrl,
+    logs,
+    settle,
+    link,
+    async command(text, fields = {}, opts = {}) {
+      const responseUrlId = `cmd-${++commands}`;
+      const res = await sendSlashCommand(
+        baseUrl,
+        SIGNING_SECRET,
+        {
+          text,
+          user_id: ALICE.slackUserId,
+          channel_id: DEFAULT_CHANNEL_ID,
+          response_url: slack.responseUrl(responseUrlId),
+          ...fields,
+        },
+        opts,
+      );
+      await settle();
+      return { ...res, responseUrlId };
+    },
+    async stop() {
+      await app.stop(5000);
+      await enosClient.close();
+      await store.close();
+      slack.assertNoUnhandled();
+      const unhandledEnos = enos.unhandled.length;
+      await slack.close();
+      await enos.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (unhandledEnos > 0) throw new Error(`the fake EnOS saw ${unhandledEnos} unknown request(s)`);
+    },
+  };
+}
