@@ -70,10 +70,14 @@ export function createLogger(options: LoggerOptions): Logger {
     return secretValues ? once.replace(secretValues, '[Redacted]') : once;
   };
   const destination =
-    options.destination ??
-    (options.format === 'pretty'
-      ? pretty({ colorize: process.stdout.isTTY === true, sync: true, translateTime: 'SYS:HH:MM:ss.l' })
-      : pino.destination({ sync: false }));
+    options.format === 'pretty'
+      ? pretty({
+          colorize: options.destination === undefined && process.stdout.isTTY === true,
+          sync: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ...(options.destination ? { destination: options.destination as NodeJS.WritableStream } : {}),
+        })
+      : (options.destination ?? pino.destination({ sync: false }));
   return pino(
     {
       level: options.level,

@@ -1,0 +1,150 @@
+import { ConfigError, loadConfig, loadEnosConfig } from '../src/config';
+
+const valid = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: 'signing-secret',
+  ENOS_API_GATEWAY_URL: 'https://apim-ppe1.envisioniot.com/prefix/',
+  ENOS_ACCESS_KEY: 'access',
+  ENOS_SECRET_KEY: 'secret',
+  ENOS_ORG_ID: 'o15578227985571',
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(loadConfig(valid)).toEqual({
+      slack: {
+        botToken: 'xoxb-1-2-abc',
+        signingSecret: 'signing-secret',
+        appToken: undefined,
+        apiUrl: 'https://slack.com/api/',
+        apiTimeoutMs: 10000,
+        mode: 'http',
+      },
+      port: 3000,
+      enos: {
+        gatewayUrl: 'https://apim-ppe1.envisioniot.com/prefix/',
+        accessKey: 'access',
+        secretKey: 'secret',
+        orgId: 'o15578227985571',
+        connectTimeoutMs: 5000,
+        requestTimeoutMs: 15000,
+      },
+      storeUrl: 'sqlite://data/flow-trigger.sqlite',
+      admins: [],
+      defaultTimezone: 'UTC',
+      selfLink: undefined,
+      log: { level: 'info', format: 'pretty' },
+      userTzCacheMs: 600000,
+    });
+  });
+
+  it('reads every optional variable', () => {
+    const config = loadConfig({
+      ...valid,
+      SLACK_SIGNING_SECRET: '',
+      SLACK_APP_TOKEN: 'xapp-1-A1-abc',
+      SLACK_API_URL: 'https://slack-gov.com/api',
+      PORT: '8080',
+      STORE_URL: 'redis://:pw@redis:6379/1',
+      FLOW_TRIGGER_ADMINS: ' U012ABC, W034DEF ,',
+      DEFAULT_TIMEZONE: 'Europe/Berlin',
+      ENOS_SELF_LINK: 'email',
+      LOG_LEVEL: 'debug',
+      NODE_ENV: 'production',
+      ENOS_REQUEST_TIMEOUT_MS: '2500',
+    });
+    expect(config.slack.mode).toBe('socket');
+    expect(config.slack.signingSecret).toBeUndefined();
+    expect(config.slack.apiUrl).toBe('https://slack-gov.com/api/');
+    expect(config.port).toBe(8080);
+    expect(config.storeUrl).toBe('redis://:pw@redis:6379/1');
+    expect(config.admins).toEqual(['U012ABC', 'W034DEF']);
+    expect(config.defaultTimezone).toBe('Europe/Berlin');
+    expect(config.selfLink).toBe('email');
+    expect(config.log).toEqual({ level: 'debug', format: 'json' });
+    expect(config.enos.requestTimeoutMs).toBe(2500);
+  });
+
+  it('reports every problem at once, each naming its variable and the fix', () => {
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: 'xoxp-user-token',
+      ENOS_API_GATEWAY_URL: 'apim-ppe1.envisioniot.com',
+      ENOS_ORG_ID: '15578227985571',
+      PORT: 'eighty',
+      STORE_URL: 'mysql://db',
+      FLOW_TRIGGER_ADMINS: 'alice',
+      DEFAULT_TIMEZONE: 'Mars/Olympus',
+      LOG_LEVEL: 'verbose',
+      ENOS_CONNECT_TIMEOUT_MS: '0',
+    });
+    expect(problems).toEqual([
+      'ENOS_API_GATEWAY_URL must be an http(s) URL like https://apim-ppe1.envisioniot.com',
+      'ENOS_ACCESS_KEY is required: the access key (appKey) of the EnOS application',
+      'ENOS_SECRET_KEY is required: the secret key of the EnOS application',
+      'ENOS_ORG_ID must be "o" followed by digits, like o15578227985571',
+      'ENOS_CONNECT_TIMEOUT_MS must be greater than 0',
+      'SLACK_BOT_TOKEN must be a bot token starting with xoxb-',
+      'PORT must be a TCP port number',
+      'STORE_URL must start with sqlite://, redis:// or rediss://, like sqlite://data/flow-trigger.sqlite',
+      'FLOW_TRIGGER_ADMINS must be comma-separated Slack user IDs like U012ABCDEF,U034GHIJKL',
+      'DEFAULT_TIMEZONE must be an IANA time zone like Europe/Berlin, or UTC',
+      'LOG_LEVEL must be one of debug, info, warn, error',
+      'SLACK_SIGNING_SECRET is required in HTTP mode (no SLACK_APP_TOKEN): copy it from the app’s Basic Information page, or set SLACK_APP_TOKEN to run in Socket Mode',
+    ]);
+  });
+
+  it('says which variables are missing on an empty environment, in one message', () => {
+    let message = '';
+    try {
+      loadConfig({});
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'ENOS_API_GATEWAY_URL',
+      'ENOS_ACCESS_KEY',
+      'ENOS_SECRET_KEY',
+      'ENOS_ORG_ID',
+    ]) {
+      expect(message).toContain(name);
+    }
+    expect(message).toContain('See .env.example');
+  });
+
+  it('never echoes a secret value in its problems', () => {
+    const problems = problemsOf({ ...valid, SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token' });
+    expect(problems.join('\n')).not.toContain('very-secret');
+  });
+});
+
+describe('loadEnosConfig', () => {
+  it('needs only the EnOS variables', () => {
+    expect(
+      loadEnosConfig({
+        ENOS_API_GATEWAY_URL: 'http://127.0.0.1:1',
+        ENOS_ACCESS_KEY: 'a',
+        ENOS_SECRET_KEY: 's',
+        ENOS_ORG_ID: 'o1',
+      }),
+    ).toEqual({
+      gatewayUrl: 'http://127.0.0.1:1',
+      accessKey: 'a',
+      secretKey: 's',
+      orgId: 'o1',
+      connectTimeoutMs: 5000,
+      requestTimeoutMs: 15000,
+    });
+    expect(() => loadEnosConfig({})).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * The composition root as a real process: configuration errors at start, a full start against the
+ * loopback fakes, a trigger through it, and a clean exit on SIGTERM.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type FakeEnosGateway, startFakeEnosGateway } from './fakes/fake-enos-gateway';
+import { type FakeSlackApi, startFakeSlackApi } from './fakes/fake-slack-api';
+import { sendSlashCommand } from './helpers/slack-requests';
+import { waitFor } from './helpers/wait-for';
+
+const ROOT = join(__dirname, '..');
+// Resolved from the project: the child runs in a temporary directory.
+const TSX = pathToFileURL(require.resolve('tsx')).href;
+
+interface Run {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exit: Promise<number | null>;
+}
+
+function runMain(env: NodeJS.ProcessEnv, cwd: string): Run {
+  // Only what we pass: the developer's own environment must not leak into the test.
+  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/main.ts')], {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => stdout.push(...d.toString().split('\n').filter(Boolean)));
+  child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout, stderr, exit };
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'flow-trigger-main-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('refuses to start on a bad configuration, naming every problem, with exit code 78', async () => {
+  const run = runMain({ SLACK_BOT_TOKEN: 'xoxp-wrong-kind', PORT: 'x' }, dir);
+  expect(await run.exit).toBe(78);
+  const message = run.stderr.join('');
+  expect(message).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
+  expect(message).toContain('PORT must be a TCP port number');
+  expect(message).toContain('ENOS_API_GATEWAY_URL is required');
+  expect(message).not.toContain('xoxp-wrong-kind');
+}, 20_000);
+
+it('exits non-zero with a clear message when the store cannot be reached', async () => {
+  const slack = await startFakeSlackApi();
+  try {
+    const run = runMain(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-main-test-token',
+        SLACK_SIGNING_SECRET: 'main-test-signing-secret',
+        SLACK_API_URL: slack.apiUrl,
+        ENOS_API_GATEWAY_URL: 'http://127.0.0.1:9',
+        ENOS_ACCESS_KEY: 'k',
+        ENOS_SECRET_KEY: 's',
+        ENOS_ORG_ID: 'o1',
+        STORE_URL: 'redis://:hunter2@127.0.0.1:9',
+        LOG_FORMAT: 'json',
+      },
+      dir,
+    );
+    expect(await run.exit).toBe(1);
+    const fatal = run.stdout
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .find((l) => l.level === 60);
+    expect(fatal?.msg).toContain('cannot open the store');
+    expect(run.stdout.join('\n')).not.toContain('hunter2');
+  } finally {
+    await slack.close();
+  }
+}, 20_000);
+
+describe('a running app', () => {
+  let slack: FakeSlackApi;
+  let enos: FakeEnosGateway;
+  beforeEach(async () => {
+    slack = await startFakeSlackApi();
+    enos = await startFakeEnosGateway();
+  });
+  afterEach(async () => {
+    await slack.close();
+    await enos.close();
+  });
+
+  it('starts, answers /healthz, triggers a flow, and exits 0 on SIGTERM', async () => {
+    const run = runMain(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-main-test-token',
+        SLACK_SIGNING_SECRET: 'main-test-signing-secret',
+        SLACK_API_URL: slack.apiUrl,
+        ENOS_API_GATEWAY_URL: enos.url,
+        ENOS_ACCESS_KEY: enos.accessKey,
+        ENOS_SECRET_KEY: enos.secretKey,
+        ENOS_ORG_ID: 'o15578227985571',
+        FLOW_TRIGGER_ADMINS: 'U0ADMIN01',
+        PORT: '0',
+        LOG_FORMAT: 'json',
+        // Relative, as in the default: created under the working directory.
+        STORE_URL: 'sqlite://data/store.sqlite',
+      },
+      dir,
+    );
+    const running = await waitFor(
+      () =>
+        run.stdout
+          .map((l) => JSON.parse(l) as { msg: string; port?: number })
+          .find((l) => l.msg === 'flow-trigger is running'),
+      { timeoutMs: 15_000, description: `the app to start (stderr: ${run.stderr.join('')})` },
+    );
+    const base = `http://127.0.0.1:${running.port}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+
+    enos.addUser({ userId: 'u1', userName: 'alice', orgId: 'o15578227985571' });
+    enos.addFlow({ flowId: 3377, flowName: 'daily load', owner: 'alice' });
+    slack.addUser({ id: 'U0ALICE01', name: 'alice', tz: 'UTC' });
+    const linked = await sendSlashCommand(base, 'main-test-signing-secret', {
+      text: 'link <@U0ALICE01|alice> u1 alice',
+      user_id: 'U0ADMIN01',
+      response_url: slack.responseUrl('link'),
+    });
+    expect(linked.status).toBe(200);
+    await slack.waitForResponse('link', undefined, 5000);
+    await sendSlashCommand(base, 'main-test-signing-secret', {
+      text: '3377 REPLACE=ddee',
+      user_id: 'U0ALICE01',
+      response_url: slack.responseUrl('trigger'),
+    });
+    await slack.waitForCall('chat.postMessage', (c) => c.args.thread_ts !== undefined, 5000);
+    expect(enos.triggers).toEqual([
+      expect.objectContaining({
+        userId: 'u1',
+        flowId: 3377,
+        parameters: [{ key: 'REPLACE', value: 'ddee' }],
+        code: 0,
+      }),
+    ]);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    const messages = run.stdout.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toContain('stopped');
+    // Secrets never reach the log.
+    const all = run.stdout.join('\n') + run.stderr.join('');
+    for (const secret of ['xoxb-main-test-token', 'main-test-signing-secret', enos.secretKey]) {
+      expect(all).not.toContain(secret);
+    }
+  }, 30_000);
+});
