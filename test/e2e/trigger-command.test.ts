@@ -475,3 +475,49 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('Slack trouble', () => {
+  it('triggers nothing when the parent message cannot be posted, and says so privately', async () => {
+    t = await startTestApp();
+    t.slack.failNext('chat.postMessage', { status: 500 });
+    const res = await t.command('3377 REPLACE=ddee');
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(0);
+    const said = privateTo(res.responseUrlId);
+    expect(said).toEqual([expect.stringContaining('I could not post the request for flow *3377* in Slack')]);
+    expect((await auditRecords())[0]).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'SLACK_UNREACHABLE' },
+    });
+    // Nothing was started, so the same request may be sent again at once.
+    await t.command('3377 REPLACE=ddee');
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+  });
+
+  it('tells the caller privately when the thread reply fails after a trigger', async () => {
+    t = await startTestApp();
+    t.slack.handle('chat.postMessage', (args) =>
+      args.thread_ts
+        ? { ok: false, error: 'fatal_error' }
+        : { channel: args.channel, ts: '1764250000.000100', message: {} },
+    );
+    const res = await t.command('3377 REPLACE=ddee');
+    const instanceId = t.enos.triggers[0]!.instanceId!;
+    expect(privateTo(res.responseUrlId)).toEqual([expect.stringContaining(instanceId)]);
+  });
+
+  it('uses the default zone when users.info fails, and asks Slack again next time', async () => {
+    t = await startTestApp();
+    t.slack.failNext('users.info', { status: 500 });
+    await t.command('3377 at 14:00');
+    expect(t.enos.requestsOf('flows.updateAndTrigger')[0]!.body).toMatchObject({
+      triggerTime: Date.UTC(2026, 10, 27, 14, 0),
+    });
+    expect((await auditRecords())[0]).toMatchObject({ zone: 'UTC' });
+    t.clock.advance(120_000);
+    await t.command('3377 at 14:00');
+    expect(t.enos.requestsOf('flows.updateAndTrigger')[1]!.body).toMatchObject({ triggerTime: BERLIN_14 });
+    await t.command('whoami');
+    // Cached after the first answer: two lookups in all, not three.
+    expect(t.slack.callsOf('users.info')).toHaveLength(2);
+  });
+});

@@ -23,6 +23,8 @@ import { createLogger } from '../../src/logger';
 import { openStore, type Store } from '../../src/store/open-store';
 import { type FakeEnosGateway, startFakeEnosGateway } from '../fakes/fake-enos-gateway';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/fake-slack-api';
+import { type FakeSocketMode, startFakeSocketMode } from '../fakes/fake-socket-mode';
+import { freePort } from './redis-server';
 import {
   DEFAULT_CHANNEL_ID,
   DEFAULT_TEAM_ID,
@@ -34,6 +36,7 @@ import {
 
 export const BOT_TOKEN = 'xoxb-test-bot-token-0123456789';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const APP_TOKEN = 'xapp-1-A0FAKE001-test-app-token';
 export const ENOS_ACCESS_KEY = 'test-access-key-0123456789';
 export const ENOS_SECRET_KEY = 'test-enos-secret-key-0123456789';
 
@@ -85,6 +88,8 @@ export interface TestAppOptions {
   enosGatewayUrl?: string;
   /** Skip the default users, links and flows. */
   empty?: boolean;
+  /** Run in Socket Mode against a fake Socket Mode server instead of HTTP. */
+  socketMode?: boolean;
 }
 
 export interface TestApp {
@@ -95,7 +100,10 @@ export interface TestApp {
   app: FlowTriggerApp;
   inFlight: InFlight;
   clock: TestClock;
+  /** HTTP mode: the app's events endpoint; Socket Mode: the /healthz server. */
   baseUrl: string;
+  /** Socket Mode only. */
+  socket?: FakeSocketMode;
   /** Every log line the app wrote (JSON). */
   logs: string[];
   /** Sends `/flow-trigger <text>` as `user` (default Alice) and waits until the app has finished with it. */
@@ -122,6 +130,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
 
   const slack = await startFakeSlackApi();
+  const socket = options.socketMode ? await startFakeSocketMode(slack) : undefined;
   const enos = await startFakeEnosGateway({ accessKey: ENOS_ACCESS_KEY, secretKey: ENOS_SECRET_KEY, clock });
   const store = await openStore(options.storeUrl ?? `sqlite://${join(dir, 'store.sqlite')}`, {
     logger,
@@ -141,11 +150,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = createApp(
     {
       botToken: BOT_TOKEN,
-      signingSecret: SIGNING_SECRET,
+      signingSecret: socket ? undefined : SIGNING_SECRET,
+      appToken: socket ? APP_TOKEN : undefined,
       apiUrl: slack.apiUrl,
       apiTimeoutMs: 2000,
       apiRetries: 0,
-      port: 0,
+      // Socket Mode serves /healthz on its own port, which must be known in advance.
+      port: socket ? await freePort() : 0,
     },
     {
       logger,
@@ -204,28 +215,35 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     inFlight,
     clock,
     baseUrl,
+    socket,
     logs,
     settle,
     link,
     async command(text, fields = {}, opts = {}) {
       const responseUrlId = `cmd-${++commands}`;
-      const res = await sendSlashCommand(
-        baseUrl,
-        SIGNING_SECRET,
-        {
-          text,
-          user_id: ALICE.slackUserId,
-          channel_id: DEFAULT_CHANNEL_ID,
-          response_url: slack.responseUrl(responseUrlId),
-          ...fields,
-        },
-        opts,
-      );
+      const form = {
+        text,
+        user_id: ALICE.slackUserId,
+        channel_id: DEFAULT_CHANNEL_ID,
+        response_url: slack.responseUrl(responseUrlId),
+        ...fields,
+      };
+      if (socket) {
+        const ack = await socket.sendSlashCommand(form);
+        await settle();
+        const body = ack.payload && Object.keys(ack.payload).length > 0 ? JSON.stringify(ack.payload) : '';
+        return { status: 200, body, headers: {}, responseUrlId };
+      }
+      const res = await sendSlashCommand(baseUrl, SIGNING_SECRET, form, opts);
       await settle();
       return { ...res, responseUrlId };
     },
     async stop() {
       await app.stop(5000);
+      if (socket) {
+        await socket.waitForDisconnect();
+        await socket.close();
+      }
       await enosClient.close();
       await store.close();
       slack.assertNoUnhandled();
