@@ -33,7 +33,6 @@ export function anAuditRecord(overrides: Partial<AuditRecord> = {}): AuditRecord
     flowName: 'daily load',
     triggerTime: Date.parse('2026-03-01T14:00:00Z'),
     zone: 'Europe/Berlin',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: an EnOS placeholder, stored verbatim
     parameters: [{ key: 'REPLACE', value: '${cal_dt}' }],
     source: 'command',
     requestedAt: '2026-03-01T13:59:00.000Z',
