@@ -55,6 +55,8 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     slackApiUrl: slack.apiUrl,
     // A blind retry of chat.postMessage can post twice; retries are decided per call, not here.
     retryConfig: { retries: slack.apiRetries ?? 0 },
+    // 429s surface as errors with retryAfter, and are retried where that is safe (retryRateLimited).
+    rejectRateLimitedCalls: true,
     timeout: slack.apiTimeoutMs,
     fetch: fetchWithTimeout(slack.apiTimeoutMs),
   };

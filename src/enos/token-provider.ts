@@ -123,16 +123,19 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     try {
       json = JSON.parse(response.text);
     } catch (error) {
-      if (response.status < 200 || response.status > 299) {
-        throw new EnosHttpError(response.status, 'not-sent', { cause: error });
-      }
+      if (response.status < 200 || response.status > 299) throw new EnosHttpError(response.status, 'not-sent', { cause: error });
       throw new EnosMalformedResponseError(`EnOS ${what} did not answer JSON`, 'not-sent', { cause: error });
     }
     const parsed = tokenAnswerSchema.safeParse(json);
+    const isHttpError = response.status < 200 || response.status > 299;
+    // An HTTP error counts as a token-service refusal only with a token-service status (1xxx):
+    // a proxy's or Spring's error page has a `status` too (404, 502 …).
+    if (isHttpError && !(parsed.success && parsed.data.status >= 1000 && parsed.data.status < 1300)) {
+      throw new EnosHttpError(response.status, 'not-sent', {
+        cause: new Error(`${what}: HTTP ${response.status}: ${response.text.slice(0, 200)}`),
+      });
+    }
     if (!parsed.success) {
-      if (response.status < 200 || response.status > 299) {
-        throw new EnosHttpError(response.status, 'not-sent', { cause: parsed.error });
-      }
       throw new EnosMalformedResponseError(`EnOS ${what} answered an unexpected shape`, 'not-sent', {
         cause: parsed.error,
       });

@@ -2,6 +2,7 @@ import type { RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { TriggerReporter } from '../core/trigger-flow';
+import { retryRateLimited } from './retry-rate-limited';
 import type { SlackMessage } from './ui/slack-message';
 import {
   announcementMessage,
@@ -54,11 +55,13 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
       return;
     }
     try {
-      await client.chat.postEphemeral({ channel: ctx.channelId, user: ctx.slackUserId, ...message });
+      await retryRateLimited(() =>
+        client.chat.postEphemeral({ channel: ctx.channelId, user: ctx.slackUserId, ...message }),
+      );
     } catch (error) {
       // Ephemeral messages need the bot in the conversation too: fall back to a DM from the app.
       logger.info({ err: error, channel: ctx.channelId }, 'ephemeral message failed; sending a DM instead');
-      await client.chat.postMessage({ channel: ctx.slackUserId, ...message, unfurl_links: false });
+      await retryRateLimited(() => client.chat.postMessage({ channel: ctx.slackUserId, ...message, unfurl_links: false }));
     }
   };
 
@@ -83,12 +86,14 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
 
     async announce(announcement) {
       try {
-        const res = await client.chat.postMessage({
-          channel: ctx.channelId,
-          ...announcementMessage(announcement),
-          unfurl_links: false,
-          unfurl_media: false,
-        });
+        const res = await retryRateLimited(() =>
+          client.chat.postMessage({
+            channel: ctx.channelId,
+            ...announcementMessage(announcement),
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        );
         return { channelId: res.channel ?? ctx.channelId, threadTs: res.ts, private: false };
       } catch (error) {
         const code = slackErrorCode(error);
@@ -104,7 +109,9 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
         return { channelId: ctx.channelId, private: true };
       }
       // No response_url (a form submission): a DM from the app, where the thread can live.
-      const res = await client.chat.postMessage({ channel: ctx.slackUserId, ...intro, unfurl_links: false });
+      const res = await retryRateLimited(() =>
+        client.chat.postMessage({ channel: ctx.slackUserId, ...intro, unfurl_links: false }),
+      );
       return { channelId: res.channel ?? ctx.slackUserId, threadTs: res.ts, private: true };
     },
 
@@ -112,12 +119,14 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
       const message = resultMessage(result, announcement);
       if (thread.threadTs) {
         try {
-          await client.chat.postMessage({
-            channel: thread.channelId,
-            thread_ts: thread.threadTs,
-            ...message,
-            unfurl_links: false,
-          });
+          await retryRateLimited(() =>
+            client.chat.postMessage({
+              channel: thread.channelId,
+              thread_ts: thread.threadTs,
+              ...message,
+              unfurl_links: false,
+            }),
+          );
           return;
         } catch (error) {
           // The outcome must reach the caller even if the thread cannot: the run may have started.

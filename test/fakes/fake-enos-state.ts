@@ -268,7 +268,7 @@ export class FakeEnosState {
     return {
       flowId: flow.flowId,
       flowName: flow.flowName,
-      desc: flow.desc ?? '',
+      desc: flow.desc ?? null,
       active: flow.active,
       type: flow.type,
       cycle: flow.cycle,

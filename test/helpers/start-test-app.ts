@@ -90,6 +90,11 @@ export interface TestAppOptions {
   empty?: boolean;
   /** Run in Socket Mode against a fake Socket Mode server instead of HTTP. */
   socketMode?: boolean;
+  /** Share fakes with another test app (several replicas); they are then not closed by `stop()`. */
+  slack?: FakeSlackApi;
+  enos?: FakeEnosGateway;
+  /** Key prefix in the store; replicas that share a store must share it. */
+  keyPrefix?: string;
 }
 
 export interface TestApp {
@@ -129,12 +134,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     destination: { write: (line: string) => logs.push(line) },
   });
 
-  const slack = await startFakeSlackApi();
+  const slack = options.slack ?? (await startFakeSlackApi());
   const socket = options.socketMode ? await startFakeSocketMode(slack) : undefined;
-  const enos = await startFakeEnosGateway({ accessKey: ENOS_ACCESS_KEY, secretKey: ENOS_SECRET_KEY, clock });
+  const enos = options.enos ?? (await startFakeEnosGateway({ accessKey: ENOS_ACCESS_KEY, secretKey: ENOS_SECRET_KEY, clock }));
   const store = await openStore(options.storeUrl ?? `sqlite://${join(dir, 'store.sqlite')}`, {
     logger,
-    keyPrefix: `test-${randomUUID()}:`,
+    keyPrefix: options.keyPrefix ?? `test-${randomUUID()}:`,
   });
   const enosClient = createEnosClient({
     gatewayUrl: options.enosGatewayUrl ?? enos.url,
@@ -190,7 +195,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     await store.links.put(record);
   };
 
-  if (!options.empty) {
+  if (!options.empty && !options.slack) {
     slack.addUser({ id: ALICE.slackUserId, name: 'alice', tz: 'Europe/Berlin' });
     slack.addUser({ id: CAROL.slackUserId, name: 'carol', tz: 'America/New_York' });
     slack.addUser({ id: DAVE.slackUserId, name: 'dave', tz: 'Asia/Kolkata' });
@@ -248,8 +253,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await store.close();
       slack.assertNoUnhandled();
       const unhandledEnos = enos.unhandled.length;
-      await slack.close();
-      await enos.close();
+      if (!options.slack) await slack.close();
+      if (!options.enos) await enos.close();
       rmSync(dir, { recursive: true, force: true });
       if (unhandledEnos > 0) throw new Error(`the fake EnOS saw ${unhandledEnos} unknown request(s)`);
     },
