@@ -47,8 +47,9 @@ export function createEnosHttp(options: EnosHttpOptions): EnosHttp {
     keepAliveTimeout: 10_000,
     connections: 16,
   });
-  // headersTimeout/bodyTimeout reset on every chunk: a server trickling bytes could keep a call
-  // alive indefinitely. This overall deadline is the backstop.
+  // headersTimeout/bodyTimeout reset on every chunk, so a server trickling bytes could keep a call
+  // alive indefinitely; and undici runs them on coarse timers (about 1 s resolution), so a short
+  // timeout fires late. This overall deadline, on a precise timer, is the backstop.
   const deadlineMs = connectTimeoutMs + requestTimeoutMs;
 
   return {

@@ -123,7 +123,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     try {
       json = JSON.parse(response.text);
     } catch (error) {
-      if (response.status < 200 || response.status > 299) throw new EnosHttpError(response.status, 'not-sent', { cause: error });
+      if (response.status < 200 || response.status > 299)
+        throw new EnosHttpError(response.status, 'not-sent', { cause: error });
       throw new EnosMalformedResponseError(`EnOS ${what} did not answer JSON`, 'not-sent', { cause: error });
     }
     const parsed = tokenAnswerSchema.safeParse(json);

@@ -13,7 +13,8 @@ describe('access token handling', () => {
     await t.close();
   });
 
-  const tokensUsed = () => t.enos.requests.filter((r) => r.signatureValid !== undefined).map((r) => r.headers['apim-accesstoken']);
+  const tokensUsed = () =>
+    t.enos.requests.filter((r) => r.signatureValid !== undefined).map((r) => r.headers['apim-accesstoken']);
 
   it('fetches one token and reuses it for many calls', async () => {
     t = await setUpEnos();
@@ -61,7 +62,10 @@ describe('access token handling', () => {
 
   it('honours a configured refresh margin', async () => {
     const clock = manualClock();
-    t = await setUpEnos({ fake: { clock, tokenLifetimeSeconds: 600 }, client: { clock, tokenRefreshMarginMs: MINUTE } });
+    t = await setUpEnos({
+      fake: { clock, tokenLifetimeSeconds: 600 },
+      client: { clock, tokenRefreshMarginMs: MINUTE },
+    });
     await t.client.getFlow(t.alice, 3377);
     clock.advance(8 * MINUTE);
     await t.client.getFlow(t.alice, 3377);
@@ -85,7 +89,11 @@ describe('access token handling', () => {
     const clock = manualClock();
     t = await setUpEnos({ fake: { clock, tokenLifetimeSeconds: 7200 }, client: { clock } });
     await t.client.getFlow(t.alice, 3377);
-    t.enos.failNext('token.refresh', { kind: 'enos-error', code: 1204, msg: 'Failed to refresh access token.' });
+    t.enos.failNext('token.refresh', {
+      kind: 'enos-error',
+      code: 1204,
+      msg: 'Failed to refresh access token.',
+    });
     clock.advance(2 * HOUR - MINUTE);
     await expect(t.client.getFlow(t.alice, 3377)).resolves.toMatchObject({ flowId: 3377 });
     expect(t.enos.tokenFetches).toEqual({ get: 2, refresh: 1 });
@@ -115,24 +123,31 @@ describe('access token handling', () => {
   it.each([
     ['expired', (e: EnosTestSetup['enos']) => e.expireTokens(), 1203],
     ['revoked', (e: EnosTestSetup['enos']) => e.revokeTokens(), 1004],
-  ])('gets a new token and retries the call once when the gateway says the token is %s', async (_n, spoil, status) => {
-    t = await setUpEnos();
-    await t.client.getFlow(t.alice, 3377);
-    spoil(t.enos);
-    await expect(t.client.getFlow(t.alice, 3377)).resolves.toMatchObject({ flowId: 3377 });
-    const calls = t.enos.requestsOf('flows.get');
-    expect(calls.map((r) => r.answered)).toEqual([200, 401, 200]);
-    expect(calls[1]?.headers['apim-accesstoken']).toBe(calls[0]?.headers['apim-accesstoken']);
-    expect(calls[2]?.headers['apim-accesstoken']).not.toBe(calls[1]?.headers['apim-accesstoken']);
-    expect(t.enos.tokenFetches).toEqual({ get: 2, refresh: 0 });
-    expect(status).toBeGreaterThan(1000);
-  });
+  ])(
+    'gets a new token and retries the call once when the gateway says the token is %s',
+    async (_n, spoil, status) => {
+      t = await setUpEnos();
+      await t.client.getFlow(t.alice, 3377);
+      spoil(t.enos);
+      await expect(t.client.getFlow(t.alice, 3377)).resolves.toMatchObject({ flowId: 3377 });
+      const calls = t.enos.requestsOf('flows.get');
+      expect(calls.map((r) => r.answered)).toEqual([200, 401, 200]);
+      expect(calls[1]?.headers['apim-accesstoken']).toBe(calls[0]?.headers['apim-accesstoken']);
+      expect(calls[2]?.headers['apim-accesstoken']).not.toBe(calls[1]?.headers['apim-accesstoken']);
+      expect(JSON.parse(calls[1]?.answerBody ?? '')).toMatchObject({ status });
+      expect(t.enos.tokenFetches).toEqual({ get: 2, refresh: 0 });
+    },
+  );
 
   it('retries a trigger refused for its token once; EnOS runs it exactly once', async () => {
     t = await setUpEnos();
     await t.client.getFlow(t.alice, 3377);
     t.enos.revokeTokens();
-    const result = await t.client.updateAndTrigger(t.alice, { flowId: 3377, triggerTime: Date.now(), parameters: [] });
+    const result = await t.client.updateAndTrigger(t.alice, {
+      flowId: 3377,
+      triggerTime: Date.now(),
+      parameters: [],
+    });
     expect(t.enos.requestsOf('flows.updateAndTrigger').map((r) => r.answered)).toEqual([401, 200]);
     expect(t.enos.triggers).toHaveLength(1);
     expect(t.enos.triggers[0]?.instanceId).toBe(result.flowInstanceId);
@@ -140,14 +155,22 @@ describe('access token handling', () => {
 
   it('gives up with EnosAuthError when the gateway rejects the fresh token too', async () => {
     t = await setUpEnos();
-    const refusal = { kind: 'http', status: 401, body: '{"status":1203,"msg":"The access token has expired."}' } as const;
+    const refusal = {
+      kind: 'http',
+      status: 401,
+      body: '{"status":1203,"msg":"The access token has expired."}',
+    } as const;
     t.enos.failNext('flows.get', refusal, 2);
     const error = await rejectionOf(t.client.getFlow(t.alice, 3377));
     expect(error).toBeInstanceOf(EnosAuthError);
     expect(error).toMatchObject({ code: 'ENOS_AUTH', status: 1203 });
     expect((error as EnosAuthError).message).toContain('ENOS_SECRET_KEY');
     expect((error as EnosAuthError).userMessage).toContain('ENOS_ACCESS_KEY');
-    expect((error as EnosAuthError).cause).toMatchObject({ kind: 'token-rejected', httpStatus: 401, gatewayStatus: 1203 });
+    expect((error as EnosAuthError).cause).toMatchObject({
+      kind: 'token-rejected',
+      httpStatus: 401,
+      gatewayStatus: 1203,
+    });
     expect(t.enos.requestsOf('flows.get')).toHaveLength(2);
     expect(t.enos.tokenFetches.get).toBe(2);
   });
@@ -166,7 +189,9 @@ describe('credentials the token service refuses', () => {
       ...creds,
     });
     try {
-      const error = await rejectionOf(client.updateAndTrigger({ userId: 'u1', orgId: 'o1' }, { flowId: 1, triggerTime: 1, parameters: [] }));
+      const error = await rejectionOf(
+        client.updateAndTrigger({ userId: 'u1', orgId: 'o1' }, { flowId: 1, triggerTime: 1, parameters: [] }),
+      );
       expect(error).toBeInstanceOf(EnosAuthError);
       expect(error).toMatchObject({ status, code: 'ENOS_AUTH' });
       expect((error as EnosAuthError).message).toContain(variable);
@@ -183,9 +208,16 @@ describe('credentials the token service refuses', () => {
   it('reports a token service that cannot be reached as not-sent', async () => {
     const enos = await startFakeEnosGateway();
     enos.failNext('token.get', { kind: 'drop', when: 'before-body' }, 3);
-    const client = createEnosClient({ gatewayUrl: enos.url, accessKey: enos.accessKey, secretKey: enos.secretKey, retryBackoffMs: [1, 1] });
+    const client = createEnosClient({
+      gatewayUrl: enos.url,
+      accessKey: enos.accessKey,
+      secretKey: enos.secretKey,
+      retryBackoffMs: [1, 1],
+    });
     try {
-      const error = await rejectionOf(client.updateAndTrigger({ userId: 'u1', orgId: 'o1' }, { flowId: 1, triggerTime: 1, parameters: [] }));
+      const error = await rejectionOf(
+        client.updateAndTrigger({ userId: 'u1', orgId: 'o1' }, { flowId: 1, triggerTime: 1, parameters: [] }),
+      );
       expect(error).toBeInstanceOf(EnosConnectionError);
       // The token request may have arrived, but the trigger certainly did not.
       expect(error).toMatchObject({ delivery: 'not-sent' });

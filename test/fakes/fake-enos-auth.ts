@@ -48,8 +48,6 @@ export class FakeEnosAuth {
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly usedEncryptions = new Set<string>();
   private current: IssuedToken | undefined;
-  /** token/get and token/refresh requests received, answered or not. */
-  readonly fetches = { get: 0, refresh: 0 };
   /** Tokens handed out (a repeated token/get before expiry hands out the same one). */
   issued = 0;
 
@@ -114,7 +112,6 @@ export class FakeEnosAuth {
   }
 
   tokenGet(body: unknown): TokenServiceAnswer {
-    this.fetches.get++;
     if (typeof body !== 'object' || body === null) return this.answer(1004, 'Invalid parameter.');
     const refused = this.checkEncryption(body as Record<string, unknown>);
     if (refused) return refused;
@@ -124,7 +121,6 @@ export class FakeEnosAuth {
   }
 
   tokenRefresh(body: unknown): TokenServiceAnswer {
-    this.fetches.refresh++;
     if (typeof body !== 'object' || body === null) return this.answer(1004, 'Invalid parameter.');
     const b = body as Record<string, unknown>;
     if (typeof b.accessToken !== 'string' || b.accessToken === '')

@@ -114,6 +114,8 @@ export interface FakeEnosRequest {
   at: number;
   /** The HTTP status answered, or 'dropped'. Set when the answer is sent. */
   answered?: number | 'dropped';
+  /** The body answered. Set when the answer is sent. */
+  answerBody?: string;
 }
 
 /** Options of {@link startFakeEnosGateway}. */
@@ -142,7 +144,7 @@ export interface FakeEnosGateway {
   readonly unhandled: readonly FakeEnosRequest[];
   /** Every Update And Trigger that passed authentication, with EnOS's answer code. */
   readonly triggers: readonly FakeEnosTrigger[];
-  /** token/get and token/refresh requests received. */
+  /** token/get and token/refresh requests received (answered, refused, failed or dropped). */
   readonly tokenFetches: { readonly get: number; readonly refresh: number };
   /** Distinct tokens issued. */
   readonly tokensIssued: number;
@@ -300,6 +302,7 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
 
   function send(res: ServerResponse, r: FakeEnosRequest, answer: Answer): void {
     r.answered = answer.status;
+    r.answerBody = answer.body;
     const type = answer.body.startsWith('<') ? 'text/html' : 'application/json;charset=UTF-8';
     res.writeHead(answer.status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(answer.body) });
     res.end(answer.body);
@@ -394,7 +397,9 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
     unhandled,
     triggers: state.triggers,
     get tokenFetches() {
-      return { ...auth.fetches };
+      // Every request counts, scripted failures and refusals included.
+      const count = (action: FakeEnosAction) => requests.filter((r) => r.action === action).length;
+      return { get: count('token.get'), refresh: count('token.refresh') };
     },
     get tokensIssued() {
       return auth.issued;
