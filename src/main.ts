@@ -41,6 +41,13 @@ async function main(): Promise<number> {
     ],
   });
 
+  // Nothing should get here (the tests run the app with --unhandled-rejections=strict to prove it);
+  // if something does in production, it is a bug worth a loud, redacted line rather than a crash
+  // that would cut off every trigger in flight.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection: this is a bug, please report it');
+  });
+
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
     store = await openStore(config.storeUrl, { logger });
@@ -116,13 +123,6 @@ async function main(): Promise<number> {
     process.once('SIGINT', () => void shutdown('SIGINT'));
   });
 }
-
-process.on('unhandledRejection', (reason) => {
-  // Nothing should get here; if something does, it is a bug worth a loud line, not a crash.
-  process.stderr.write(
-    `unhandled promise rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`,
-  );
-});
 
 main().then(
   (code) => {

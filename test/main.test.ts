@@ -24,12 +24,17 @@ interface Run {
 }
 
 function runMain(env: NodeJS.ProcessEnv, cwd: string): Run {
-  // Only what we pass: the developer's own environment must not leak into the test.
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/main.ts')], {
-    cwd,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Only what we pass: the developer's own environment must not leak into the test. Any unhandled
+  // promise rejection crashes the process (strict), so a test that ends in exit 0 proves there was none.
+  const child = spawn(
+    process.execPath,
+    ['--unhandled-rejections=strict', '--import', TSX, join(ROOT, 'src/main.ts')],
+    {
+      cwd,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const stdout: string[] = [];
   const stderr: string[] = [];
   child.stdout?.on('data', (d: Buffer) => stdout.push(...d.toString().split('\n').filter(Boolean)));
@@ -159,5 +164,55 @@ describe('a running app', () => {
     for (const secret of ['xoxb-main-test-token', 'main-test-signing-secret', enos.secretKey]) {
       expect(all).not.toContain(secret);
     }
+  }, 30_000);
+
+  it('on SIGTERM stops taking requests, finishes the trigger in flight, posts its result, and exits 0', async () => {
+    const run = runMain(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-main-test-token',
+        SLACK_SIGNING_SECRET: 'main-test-signing-secret',
+        SLACK_API_URL: slack.apiUrl,
+        ENOS_API_GATEWAY_URL: enos.url,
+        ENOS_ACCESS_KEY: enos.accessKey,
+        ENOS_SECRET_KEY: enos.secretKey,
+        ENOS_ORG_ID: 'o15578227985571',
+        FLOW_TRIGGER_ADMINS: 'U0ADMIN01',
+        PORT: '0',
+        LOG_FORMAT: 'json',
+        STORE_URL: 'sqlite://data/store.sqlite',
+      },
+      dir,
+    );
+    const running = await waitFor(
+      () =>
+        run.stdout
+          .map((l) => JSON.parse(l) as { msg: string; port?: number })
+          .find((l) => l.msg === 'flow-trigger is running'),
+      { timeoutMs: 15_000, description: `the app to start (stderr: ${run.stderr.join('')})` },
+    );
+    const base = `http://127.0.0.1:${running.port}`;
+    enos.addUser({ userId: 'u1', userName: 'alice', orgId: 'o15578227985571' });
+    enos.addFlow({ flowId: 3377, flowName: 'daily load', owner: 'alice' });
+    slack.addUser({ id: 'U0ALICE01', name: 'alice', tz: 'UTC' });
+    await sendSlashCommand(base, 'main-test-signing-secret', {
+      text: 'link <@U0ALICE01|alice> u1 alice',
+      user_id: 'U0ADMIN01',
+      response_url: slack.responseUrl('link'),
+    });
+    await slack.waitForResponse('link', undefined, 5000);
+
+    // EnOS is slow: the trigger is in flight when SIGTERM arrives.
+    enos.failNext('flows.updateAndTrigger', { kind: 'delay', ms: 1000 });
+    await sendSlashCommand(base, 'main-test-signing-secret', { text: '3377', user_id: 'U0ALICE01' });
+    await enos.waitForRequest('flows.updateAndTrigger', 5000);
+    run.child.kill('SIGTERM');
+    await waitFor(() => run.stdout.some((l) => l.includes('shutting down')), { timeoutMs: 5000 });
+    // No new requests once shutdown has begun.
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+
+    expect(await run.exit).toBe(0);
+    const reply = slack.callsOf('chat.postMessage').find((c) => c.args.thread_ts !== undefined);
+    expect(JSON.stringify(reply?.args.blocks)).toContain(enos.triggers[0]!.instanceId!);
+    expect(run.stderr.join('')).toBe('');
   }, 30_000);
 });

@@ -396,6 +396,22 @@ describe('requests that are not from Slack', () => {
     expect(t.enos.requests).toHaveLength(0);
     expect(posts()).toHaveLength(0);
   });
+  it('does nothing more for a replayed request (same body, same signature)', async () => {
+    t = await startTestApp();
+    const fields = {
+      text: '3377 REPLACE=ddee',
+      user_id: ALICE.slackUserId,
+      trigger_id: '999.888.replayed',
+      response_url: t.slack.responseUrl('replay'),
+    };
+    const timestamp = Math.floor(Date.now() / 1000);
+    const first = await sendSlashCommand(t.baseUrl, SIGNING_SECRET, fields, { timestamp });
+    const replay = await sendSlashCommand(t.baseUrl, SIGNING_SECRET, fields, { timestamp });
+    await t.settle();
+    expect([first.status, replay.status]).toEqual([200, 200]);
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+    expect(posts().filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+  });
 });
 
 describe('where the bot cannot post', () => {
