@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { AppDeps, ListenerDeps } from './slack/app-deps';
 import { boltLogger } from './slack/bolt-logger';
+import { guardRequestBody } from './slack/guard-request-body';
 import { register as registerCommands } from './slack/listeners/commands';
 import { createUserZoneLookup } from './slack/user-zone';
 
@@ -34,6 +35,13 @@ const healthz: CustomRoute = {
     res.end('{"ok":true}');
   },
 };
+
+/** HTTP mode's receiver: Bolt's own, behind a guard for bodies it cannot read (see guardRequestBody). */
+function httpReceiver(signingSecret: string, logger: ReturnType<typeof boltLogger>): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret, logger, customRoutes: [healthz] });
+  receiver.requestListener = guardRequestBody(receiver.requestListener);
+  return receiver;
+}
 
 /** Web API calls get a deadline: the client has none by default, and a hung call would hang a trigger. */
 function fetchWithTimeout(timeoutMs: number): typeof fetch {
@@ -73,10 +81,9 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       })
     : new App({
         token: slack.botToken,
-        signingSecret: slack.signingSecret ?? '',
+        receiver: httpReceiver(slack.signingSecret ?? '', logger),
         logger,
         clientOptions,
-        customRoutes: [healthz],
         deferInitialization: true,
       });
 
