@@ -280,11 +280,16 @@ export async function triggerFlow(
     // Nobody could be told: triggering now would start a run no one knows about.
     deps.log('error', 'could not announce the trigger in Slack; not triggered', { attemptId, err: error });
     await releaseQuietly(deps, dupKey);
-    await saveQuietly(deps, save, {
-      outcome: 'failed',
-      flowName: flow?.flowName,
-      error: { code: 'SLACK_UNREACHABLE', message: error instanceof Error ? error.message : String(error) },
-    });
+    await saveQuietly(
+      deps,
+      save,
+      {
+        outcome: 'failed',
+        flowName: flow?.flowName,
+        error: { code: 'SLACK_UNREACHABLE', message: error instanceof Error ? error.message : String(error) },
+      },
+      record,
+    );
     return { kind: 'slack-unreachable', attemptId };
   }
   earlier = { ...earlier, channelId: thread.channelId, threadTs: thread.threadTs, private: thread.private };
@@ -313,7 +318,7 @@ export async function triggerFlow(
     // Nothing started: let the user try again at once once they have fixed the cause.
     await releaseQuietly(deps, dupKey);
   }
-  await saveQuietly(deps, save, auditPatch(result));
+  await saveQuietly(deps, save, auditPatch(result), record);
   await reporter.reply(thread, result, announcement);
   return {
     kind: result.kind,
@@ -371,10 +376,12 @@ async function saveQuietly(
   deps: TriggerDeps,
   save: (patch: Partial<AuditRecord>) => Promise<void>,
   patch: Partial<AuditRecord>,
+  record: AuditRecord,
 ): Promise<void> {
   try {
     await save(patch);
   } catch (error) {
-    deps.log('error', 'could not write the audit record; it is logged here instead', { patch, err: error });
+    // `save` applied the patch to `record` before it failed: the whole record goes to the log.
+    deps.log('error', 'could not write the audit record; it is logged here instead', { record, err: error });
   }
 }
