@@ -3,7 +3,11 @@ import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { AppDeps, ListenerDeps } from './slack/app-deps';
 import { boltLogger } from './slack/bolt-logger';
 import { guardRequestBody } from './slack/guard-request-body';
+import { register as registerActions } from './slack/listeners/actions';
 import { register as registerCommands } from './slack/listeners/commands';
+import { register as registerOptions } from './slack/listeners/options';
+import { register as registerShortcuts } from './slack/listeners/shortcuts';
+import { register as registerViews } from './slack/listeners/views';
 import { createUserZoneLookup } from './slack/user-zone';
 
 export interface SlackOptions {
@@ -96,6 +100,10 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
   });
   const listenerDeps: ListenerDeps = { ...deps, zoneOf };
   registerCommands(app, listenerDeps);
+  registerShortcuts(app, listenerDeps);
+  registerActions(app, listenerDeps);
+  registerOptions(app, listenerDeps);
+  registerViews(app, listenerDeps);
 
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');

@@ -157,8 +157,11 @@ function asFlowTriggerError(error: unknown): FlowTriggerError {
   return new StoreError(error instanceof Error ? error.message : String(error), { cause: error });
 }
 
-/** Maps a Get Flow failure to a refusal (the flow is not there for this user) or a failure. */
-function checkFailure(error: unknown, flowId: number, identity: EnosIdentity): TriggerResult {
+/**
+ * Maps a Get Flow failure to a refusal (the flow is not there for this user) or a failure. Exported
+ * for the form, which runs Get Flow as soon as a flow is chosen to warn before submission.
+ */
+export function checkFailure(error: unknown, flowId: number, identity: EnosIdentity): TriggerResult {
   if (error instanceof EnosApiError && NOT_FOUND_CODES.has(error.enosCode)) {
     return { kind: 'refused', reason: 'flow-not-found', flowId, identity, error };
   }

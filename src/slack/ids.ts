@@ -1,2 +1,79 @@
 /** Slash command, callback, block and action IDs, shared by listeners and Block Kit builders. */
+import { createHash } from 'node:crypto';
+
 export const COMMAND = '/flow-trigger';
+
+/** The global shortcut "Trigger a flow", declared in manifest.yml with this callback ID. */
+export const TRIGGER_SHORTCUT_CALLBACK = 'trigger_flow_shortcut';
+
+/** The trigger form. Only this view has a submit button, so only it sends view_submission. */
+export const TRIGGER_MODAL_CALLBACK = 'trigger_flow_modal';
+/** What the modal shows between views.open and the form: the trigger_id allows no slow work before. */
+export const TRIGGER_MODAL_LOADING_CALLBACK = 'trigger_flow_modal_loading';
+/** What an unlinked caller (or a failure to read the link) gets instead of the form. */
+export const TRIGGER_MODAL_NOTICE_CALLBACK = 'trigger_flow_modal_notice';
+
+/** Block IDs of the trigger form; the inline errors of `response_action: errors` are keyed by them. */
+export const MODAL_BLOCK = {
+  flow: 'flow',
+  /** Early warnings about the chosen flow (not an owner, locked …). */
+  flowNotice: 'flow_notice',
+  when: 'when',
+  date: 'when_date',
+  time: 'when_time',
+  backdate: 'backdate',
+  zone: 'zone',
+  parameters: 'parameters',
+  extra: 'extra_parameters',
+  postIn: 'post_in',
+} as const;
+
+/** Action IDs of the trigger form's elements. */
+export const MODAL_ACTION = {
+  /** External select, options from Get My Flow; dispatches block_actions when a flow is chosen. */
+  flow: 'flow_select',
+  /** Radio buttons "Now" / "At a date and time"; dispatches block_actions to show or hide the pickers. */
+  when: 'when_choice',
+  date: 'date',
+  time: 'time',
+  backdate: 'backdate_confirm',
+  /** The value input inside each parameter block. */
+  parameter: 'value',
+  extra: 'lines',
+  postIn: 'conversation',
+} as const;
+
+/** Values of the "When" radio buttons and of the back-dating checkbox. */
+export const WHEN_NOW = 'now';
+export const WHEN_AT = 'at';
+export const BACKDATE_CONFIRMED = 'confirmed';
+
+const PARAMETER_BLOCK = /^param:(\d+):(\d+):([0-9a-f]{10})$/;
+
+/** Where a parameter input sits in the form, and a digest of the key and value it was prefilled with. */
+export interface ParameterBlockRef {
+  flowId: number;
+  index: number;
+  digest: string;
+}
+
+/** A short digest of a parameter as shown: tells an untouched input's origin apart from a changed one. */
+export function parameterDigest(key: string, value: string): string {
+  return createHash('sha256').update(`${key}\u0000${value}`).digest('hex').slice(0, 10);
+}
+
+/**
+ * The block ID of the input for the flow's `index`-th global parameter. It carries the flow and a
+ * digest of the prefilled key and value because Slack keeps what a user typed in any input whose
+ * block ID survives a views.update: another flow, or a value changed in EnOS, must give a fresh input.
+ */
+export function parameterBlockId(flowId: number, index: number, key: string, value: string): string {
+  return `param:${flowId}:${index}:${parameterDigest(key, value)}`;
+}
+
+/** The parts of a parameter block ID, or undefined for any other block. */
+export function parseParameterBlockId(blockId: string): ParameterBlockRef | undefined {
+  const match = PARAMETER_BLOCK.exec(blockId);
+  if (!match) return undefined;
+  return { flowId: Number(match[1]), index: Number(match[2]), digest: match[3]! };
+}

@@ -4,7 +4,9 @@ const MAX_ATTEMPTS = 3;
 
 function retryAfterSeconds(error: unknown): number | undefined {
   const e = error as { code?: unknown; retryAfter?: unknown } | undefined;
-  return e?.code === 'slack_webapi_rate_limited_error' && typeof e.retryAfter === 'number' ? e.retryAfter : undefined;
+  return e?.code === 'slack_webapi_rate_limited_error' && typeof e.retryAfter === 'number'
+    ? e.retryAfter
+    : undefined;
 }
 
 /**

@@ -61,7 +61,9 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
     } catch (error) {
       // Ephemeral messages need the bot in the conversation too: fall back to a DM from the app.
       logger.info({ err: error, channel: ctx.channelId }, 'ephemeral message failed; sending a DM instead');
-      await retryRateLimited(() => client.chat.postMessage({ channel: ctx.slackUserId, ...message, unfurl_links: false }));
+      await retryRateLimited(() =>
+        client.chat.postMessage({ channel: ctx.slackUserId, ...message, unfurl_links: false }),
+      );
     }
   };
 

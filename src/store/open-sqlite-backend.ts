@@ -16,6 +16,29 @@ import { SQLITE_SORTED_INDEX_SCHEMA, SqliteSortedIndex } from './sqlite-sorted-i
 const BUSY_TIMEOUT_MS = 4000;
 
 /**
+ * Runs the statements on the connection one at a time, in the order they are asked for.
+ *
+ * node-sqlite3 prepares and steps a statement on the libuv thread pool, but finalizes it on the
+ * main thread, and sqlite3_finalize takes the connection's mutex. With several statements in
+ * flight on one connection, the event loop blocked on that mutex until a pool thread finished its
+ * statement (an fsync, under FULL): measured as 8 to 13% of the main thread's time under load, and
+ * as acks delayed by tens of milliseconds. SQLite runs one statement at a time per connection in
+ * any case, so queueing them here loses nothing, and the next statement starts as soon as the
+ * previous one is finalized.
+ */
+export function oneAtATime(query: SqliteQuery): SqliteQuery {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (sql, ...parameters) => {
+    const result = tail.then(() => query(sql, ...parameters));
+    tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  };
+}
+
+/**
  * Opens the SQLite file (creating its directory), in WAL mode so that readers do not block the
  * writer when several processes share the file, and creates the tables keyv does not: `claims`
  * and `sorted_index`. Records live in keyv's own table, `keyv`.
@@ -44,7 +67,9 @@ export async function openSqliteBackend(filename: string, context: BackendContex
   // Without a listener, an 'error' event (the adapter emits one when the file cannot be opened)
   // would be thrown by EventEmitter and crash the process.
   keyv.on('error', (error: unknown) => logger.error({ err: error }, 'SQLite store error'));
-  const query = adapter.query as SqliteQuery;
+  // Every statement, keyv's own included, one at a time: see oneAtATime.
+  const query = oneAtATime(adapter.query as SqliteQuery);
+  adapter.query = query;
 
   let closed = false;
   const close = async (): Promise<void> => {
@@ -61,7 +86,16 @@ export async function openSqliteBackend(filename: string, context: BackendContex
     // Called before this tick ends: the adapter's connection promise must get a handler before it
     // can reject, or a failed open would be an unhandled rejection.
     const setup = (async () => {
-      if (!inMemory) await query('PRAGMA journal_mode = WAL');
+      if (!inMemory) {
+        await query('PRAGMA journal_mode = WAL');
+        // In WAL mode, NORMAL syncs at checkpoints instead of on every commit (SQLite's advice for
+        // WAL): the file stays consistent, a crash of the app loses nothing, and only a power loss
+        // or OS crash can drop the last commits, as Redis's default `appendfsync everysec` can.
+        // FULL cost an fsync per statement, about ten per trigger, and node-sqlite3 finalizes each
+        // statement on the main thread under the connection's mutex, so every fsync also stalled
+        // the event loop, acks included (docs/benchmarks.md).
+        await query('PRAGMA synchronous = NORMAL');
+      }
       for (const statement of [...SQLITE_CLAIMS_SCHEMA, ...SQLITE_SORTED_INDEX_SCHEMA])
         await query(statement);
     })();

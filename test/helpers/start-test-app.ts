@@ -136,7 +136,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   const slack = options.slack ?? (await startFakeSlackApi());
   const socket = options.socketMode ? await startFakeSocketMode(slack) : undefined;
-  const enos = options.enos ?? (await startFakeEnosGateway({ accessKey: ENOS_ACCESS_KEY, secretKey: ENOS_SECRET_KEY, clock }));
+  const enos =
+    options.enos ??
+    (await startFakeEnosGateway({ accessKey: ENOS_ACCESS_KEY, secretKey: ENOS_SECRET_KEY, clock }));
   const store = await openStore(options.storeUrl ?? `sqlite://${join(dir, 'store.sqlite')}`, {
     logger,
     keyPrefix: options.keyPrefix ?? `test-${randomUUID()}:`,

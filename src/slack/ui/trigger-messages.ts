@@ -5,7 +5,7 @@ import { code, escapeMrkdwn, messageUrl, slackDate, userMention } from './mrkdwn
 import { context, type SlackMessage, section, textMessage } from './slack-message';
 
 /** `3377 · Daily load`, or `3377` when the name is unknown. */
-function flowLabel(flowId: number, flowName?: string): string {
+export function flowLabel(flowId: number, flowName?: string): string {
   return flowName ? `*${flowId}* · ${escapeMrkdwn(flowName)}` : `*${flowId}*`;
 }
 
@@ -164,6 +164,14 @@ export function noticeMessage(notice: PrivateNotice, where: { teamDomain?: strin
 export function usageErrorMessage(message: string): SlackMessage {
   return textMessage(
     `:warning: ${escapeMrkdwn(message)} Type \`/flow-trigger help\` for usage. Nothing was triggered.`,
+  );
+}
+
+/** The parent message could not be posted because Slack's API failed: nothing was triggered. */
+export function slackUnreachableMessage(flowId: number): SlackMessage {
+  return textMessage(
+    `:x: I could not post the request for flow *${flowId}* in Slack, so nothing was triggered. ` +
+      'Slack’s API may be having trouble: try again in a minute.',
   );
 }
 

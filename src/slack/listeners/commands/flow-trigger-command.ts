@@ -6,11 +6,17 @@ import { triggerFlow } from '../../../core/trigger-flow';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { createSlackReporter } from '../../slack-reporter';
+import { triggerDepsFrom } from '../../trigger-deps';
 import { helpMessage } from '../../ui/help-message';
 import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
-import { unexpectedErrorMessage, usageErrorMessage } from '../../ui/trigger-messages';
+import {
+  slackUnreachableMessage,
+  unexpectedErrorMessage,
+  usageErrorMessage,
+} from '../../ui/trigger-messages';
+import { openTriggerModal } from '../views/open-trigger-modal';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -33,13 +39,28 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       return;
     }
     const cmd = parsed.command;
-    if (cmd.kind === 'help' || cmd.kind === 'modal') {
+    if (cmd.kind === 'help') {
       await ack(ephemeral(helpMessage(deps.admins, deps.selfLink)));
       return;
     }
     await ack();
 
     const log = deps.logger.child({ team: command.team_id, user: command.user_id, command: cmd.kind });
+    if (cmd.kind === 'modal') {
+      // views.open comes first, before any store or Slack call: the trigger_id lives 3 s. A
+      // redelivered command needs no claim: its trigger_id is spent, so views.open refuses it.
+      await deps.inFlight.run(() =>
+        openTriggerModal(deps, {
+          client,
+          triggerId: command.trigger_id,
+          teamId: command.team_id,
+          slackUserId: command.user_id,
+          channelId: command.channel_id,
+          log,
+        }),
+      );
+      return;
+    }
     await deps.inFlight.run(async () => {
       try {
         // Socket Mode redelivers an envelope it thinks was lost; trigger_id is unique per invocation.
@@ -93,18 +114,7 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
         logger: ctx.log,
       });
       const summary = await triggerFlow(
-        {
-          enos: deps.enos,
-          links: deps.links,
-          claims: deps.claims,
-          audit: deps.audit,
-          clock: deps.clock,
-          newId: deps.newId,
-          zoneOf: deps.zoneOf,
-          admins: deps.admins,
-          selfLink: deps.selfLink,
-          log: (level, msg, fields) => ctx.log[level](fields ?? {}, msg),
-        },
+        triggerDepsFrom(deps, ctx.log),
         {
           teamId,
           slackUserId: actorId,
@@ -118,14 +128,7 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
       );
       ctx.log.info({ ...summary, flowId: cmd.flowId }, 'trigger request handled');
       if (summary.kind === 'slack-unreachable') {
-        await respond(
-          ephemeral(
-            textMessage(
-              `:x: I could not post the request for flow *${cmd.flowId}* in Slack, so nothing was triggered. ` +
-                'Slack’s API may be having trouble: try again in a minute.',
-            ),
-          ),
-        );
+        await respond(ephemeral(slackUnreachableMessage(cmd.flowId)));
       }
       return;
     }

@@ -1,0 +1,194 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { FlowTriggerError } from '../../../core/errors';
+import type { FlowParameter } from '../../../core/ports';
+import { triggerFlow } from '../../../core/trigger-flow';
+import { type ValidTriggerForm, validateTriggerForm } from '../../../core/validate-trigger-form';
+import { withinBudget } from '../../../core/within-budget';
+import type { ListenerDeps } from '../../app-deps';
+import { claimDelivery } from '../../claim-delivery';
+import { MODAL_BLOCK } from '../../ids';
+import { createSlackReporter } from '../../slack-reporter';
+import { triggerDepsFrom } from '../../trigger-deps';
+import { escapeMrkdwn } from '../../ui/mrkdwn';
+import type { SlackMessage } from '../../ui/slack-message';
+import { textMessage } from '../../ui/slack-message';
+import { slackUnreachableMessage, unexpectedErrorMessage } from '../../ui/trigger-messages';
+import { decodeModalMetadata, type TriggerModalMetadata } from '../../ui/trigger-modal-metadata';
+import { inlineError } from '../../ui/trigger-modal-text';
+import {
+  parameterInputs,
+  readTriggerForm,
+  selectedFlowId,
+  slackFormErrors,
+  type ViewStateValues,
+} from './read-trigger-form';
+
+type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/**
+ * Reading the flow's parameters again must fit in the 3 s Slack gives a view_submission answer,
+ * with room for the round trip.
+ */
+export const REREAD_BUDGET_MS = 2000;
+
+/**
+ * The parameters the chosen flow's inputs were prefilled with: from the metadata when it holds
+ * them, else read again (they did not fit in Slack's 3,000 characters of metadata). A string is
+ * the inline error for the flow field.
+ */
+async function originalParameters(
+  deps: ListenerDeps,
+  values: ViewStateValues,
+  metadata: TriggerModalMetadata,
+  who: { teamId: string; slackUserId: string; log: Logger },
+): Promise<FlowParameter[] | string> {
+  const flowId = selectedFlowId(values);
+  if (metadata.flow && String(metadata.flow.id) === flowId && metadata.flow.parameters) {
+    return metadata.flow.parameters;
+  }
+  // No inputs for this flow in the form (its parameters were never shown): nothing to compare.
+  if (parameterInputs(values, flowId).length === 0) return [];
+  try {
+    const identity = await deps.links.get(who.teamId, who.slackUserId);
+    if (!identity)
+      return 'You are no longer linked to an EnOS user: close the form and run /flow-trigger again.';
+    const flow = await withinBudget(deps.enos.getFlow(identity, Number(flowId)), REREAD_BUDGET_MS);
+    return flow.parameters;
+  } catch (error) {
+    who.log.warn({ err: error, flowId }, 'could not read the flow’s parameters again on submission');
+    const why = error instanceof FlowTriggerError ? ` ${error.userMessage}` : '';
+    return `I could not read flow ${flowId}’s parameters from EnOS to see which ones you changed.${why} Submit again in a moment.`;
+  }
+}
+
+/**
+ * The trigger form's submission. Everything that can be wrong with the form is answered inline in
+ * the ack (`response_action: errors`), before anything happens; a valid form closes the modal and
+ * runs the same trigger use case as the slash command, after the ack.
+ */
+export function submitTriggerModal(deps: ListenerDeps) {
+  return async ({ ack, body, view, client, respond }: SubmitArgs): Promise<void> => {
+    const teamId = body.team?.id ?? view.team_id;
+    const slackUserId = body.user.id;
+    const log = deps.logger.child({
+      team: teamId,
+      user: slackUserId,
+      view: view.id,
+      listener: 'trigger-form',
+    });
+    const values = view.state.values as ViewStateValues;
+    const fail = (errors: Record<string, string>) => ack({ response_action: 'errors', errors });
+
+    const metadata = decodeModalMetadata(view.private_metadata);
+    if (!metadata) {
+      log.warn({ metadata: view.private_metadata.slice(0, 200) }, 'trigger form with unreadable metadata');
+      await fail({ [MODAL_BLOCK.flow]: 'This form is out of date: close it and run /flow-trigger again.' });
+      return;
+    }
+    const originals = await originalParameters(deps, values, metadata, { teamId, slackUserId, log });
+    if (typeof originals === 'string') {
+      await fail({ [MODAL_BLOCK.flow]: inlineError(originals) });
+      return;
+    }
+    const read = readTriggerForm(values, originals);
+    if (read.stale) {
+      await fail({
+        [MODAL_BLOCK.flow]:
+          'This flow’s parameters were changed in EnOS while the form was open, so I cannot tell which ones ' +
+          'you changed. Close the form and open it again to see the current values.',
+      });
+      return;
+    }
+    const checked = validateTriggerForm(read.input, { now: deps.clock(), zone: metadata.zone });
+    if (!checked.ok) {
+      log.info({ fields: checked.errors.map((e) => e.field) }, 'trigger form refused inline');
+      await fail(slackFormErrors(checked.errors, values, read.inputs));
+      return;
+    }
+    await ack();
+
+    const form = checked.form;
+    // Bolt's `respond` posts to response_urls[0]: the one of "Post in" (response_url_enabled), for the
+    // chosen conversation. It reaches the caller there even where the bot is not a member.
+    const postIn = body.response_urls?.[0];
+    const privately =
+      postIn?.block_id === MODAL_BLOCK.postIn && postIn.channel_id === form.conversationId
+        ? respond
+        : undefined;
+    const tell = async (message: SlackMessage) => {
+      try {
+        if (privately) await privately({ response_type: 'ephemeral', replace_original: false, ...message });
+        else await client.chat.postMessage({ channel: slackUserId, ...message, unfurl_links: false });
+      } catch (error) {
+        log.error({ err: error, text: message.text }, 'could not tell the caller');
+      }
+    };
+
+    await deps.inFlight.run(async () => {
+      try {
+        // A double click on Submit sends the same view twice; Socket Mode may redeliver it. The view
+        // id is unique per opened form, and only a valid form gets here (a form refused inline stays
+        // open and may be submitted again), so one claim per view means one trigger per form.
+        const first = await claimDelivery(deps.claims, `view:${teamId}:${view.id}`);
+        if (!first) {
+          log.info('the same form was submitted again (double click or redelivery): ignored');
+          return;
+        }
+        await runTrigger(deps, form, {
+          teamId,
+          slackUserId,
+          teamDomain: body.team?.domain,
+          client,
+          privately,
+          log,
+          tell,
+        });
+      } catch (error) {
+        const ref = deps.newId();
+        log.error({ err: error, ref }, 'trigger form submission failed');
+        await tell(
+          error instanceof FlowTriggerError
+            ? textMessage(`:x: ${escapeMrkdwn(error.userMessage)}`)
+            : unexpectedErrorMessage(ref),
+        );
+      }
+    });
+  };
+}
+
+interface SubmissionContext {
+  teamId: string;
+  slackUserId: string;
+  teamDomain?: string;
+  client: SubmitArgs['client'];
+  privately?: SubmitArgs['respond'];
+  log: Logger;
+  tell: (message: SlackMessage) => Promise<void>;
+}
+
+async function runTrigger(deps: ListenerDeps, form: ValidTriggerForm, ctx: SubmissionContext): Promise<void> {
+  const reporter = createSlackReporter({
+    client: ctx.client,
+    channelId: form.conversationId,
+    slackUserId: ctx.slackUserId,
+    teamDomain: ctx.teamDomain,
+    respond: ctx.privately,
+    logger: ctx.log,
+  });
+  const summary = await triggerFlow(
+    triggerDepsFrom(deps, ctx.log),
+    {
+      teamId: ctx.teamId,
+      slackUserId: ctx.slackUserId,
+      channelId: form.conversationId,
+      flowId: form.flowId,
+      when: form.when,
+      parameters: form.parameters,
+      source: 'modal',
+    },
+    reporter,
+  );
+  ctx.log.info({ ...summary, flowId: form.flowId }, 'trigger request handled');
+  if (summary.kind === 'slack-unreachable') await ctx.tell(slackUnreachableMessage(form.flowId));
+}

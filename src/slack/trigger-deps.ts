@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { TriggerDeps } from '../core/trigger-flow';
+import type { ListenerDeps } from './app-deps';
+
+/**
+ * The trigger use case's collaborators, taken from the listeners' dependencies: one place for the
+ * slash command and the form, so both run the trigger with exactly the same wiring.
+ */
+export function triggerDepsFrom(deps: ListenerDeps, log: Logger): TriggerDeps {
+  return {
+    enos: deps.enos,
+    links: deps.links,
+    claims: deps.claims,
+    audit: deps.audit,
+    clock: deps.clock,
+    newId: deps.newId,
+    zoneOf: deps.zoneOf,
+    admins: deps.admins,
+    selfLink: deps.selfLink,
+    log: (level, msg, fields) => log[level](fields ?? {}, msg),
+  };
+}
