@@ -101,24 +101,23 @@ describe('a running app', () => {
     await enos.close();
   });
 
-  it('starts, answers /healthz, triggers a flow, and exits 0 on SIGTERM', async () => {
-    const run = runMain(
-      {
-        SLACK_BOT_TOKEN: 'xoxb-main-test-token',
-        SLACK_SIGNING_SECRET: 'main-test-signing-secret',
-        SLACK_API_URL: slack.apiUrl,
-        ENOS_API_GATEWAY_URL: enos.url,
-        ENOS_ACCESS_KEY: enos.accessKey,
-        ENOS_SECRET_KEY: enos.secretKey,
-        ENOS_ORG_ID: 'o15578227985571',
-        FLOW_TRIGGER_ADMINS: 'U0ADMIN01',
-        PORT: '0',
-        LOG_FORMAT: 'json',
-        // Relative, as in the default: created under the working directory.
-        STORE_URL: 'sqlite://data/store.sqlite',
-      },
-      dir,
-    );
+  /** A complete configuration against the fakes; the store is relative, as in the default. */
+  const appEnv = (): NodeJS.ProcessEnv => ({
+    SLACK_BOT_TOKEN: 'xoxb-main-test-token',
+    SLACK_SIGNING_SECRET: 'main-test-signing-secret',
+    SLACK_API_URL: slack.apiUrl,
+    ENOS_API_GATEWAY_URL: enos.url,
+    ENOS_ACCESS_KEY: enos.accessKey,
+    ENOS_SECRET_KEY: enos.secretKey,
+    ENOS_ORG_ID: 'o15578227985571',
+    FLOW_TRIGGER_ADMINS: 'U0ADMIN01',
+    PORT: '0',
+    LOG_FORMAT: 'json',
+    STORE_URL: 'sqlite://data/store.sqlite',
+  });
+
+  /** Starts the app and resolves with its base URL once it logs that it runs. */
+  const startApp = async (run: Run): Promise<string> => {
     const running = await waitFor(
       () =>
         run.stdout
@@ -126,10 +125,11 @@ describe('a running app', () => {
           .find((l) => l.msg === 'flow-trigger is running'),
       { timeoutMs: 15_000, description: `the app to start (stderr: ${run.stderr.join('')})` },
     );
-    const base = `http://127.0.0.1:${running.port}`;
-    const health = await fetch(`${base}/healthz`);
-    expect(health.status).toBe(200);
+    return `http://127.0.0.1:${running.port}`;
+  };
 
+  /** Links Alice (EnOS u1) through the admin command, as an operator would. */
+  const linkAlice = async (base: string): Promise<void> => {
     enos.addUser({ userId: 'u1', userName: 'alice', orgId: 'o15578227985571' });
     enos.addFlow({ flowId: 3377, flowName: 'daily load', owner: 'alice' });
     slack.addUser({ id: 'U0ALICE01', name: 'alice', tz: 'UTC' });
@@ -140,6 +140,15 @@ describe('a running app', () => {
     });
     expect(linked.status).toBe(200);
     await slack.waitForResponse('link', undefined, 5000);
+  };
+
+  it('starts, answers /healthz, triggers a flow, and exits 0 on SIGTERM', async () => {
+    const run = runMain(appEnv(), dir);
+    const base = await startApp(run);
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+
+    await linkAlice(base);
     await sendSlashCommand(base, 'main-test-signing-secret', {
       text: '3377 REPLACE=ddee',
       user_id: 'U0ALICE01',
@@ -167,39 +176,9 @@ describe('a running app', () => {
   }, 30_000);
 
   it('on SIGTERM stops taking requests, finishes the trigger in flight, posts its result, and exits 0', async () => {
-    const run = runMain(
-      {
-        SLACK_BOT_TOKEN: 'xoxb-main-test-token',
-        SLACK_SIGNING_SECRET: 'main-test-signing-secret',
-        SLACK_API_URL: slack.apiUrl,
-        ENOS_API_GATEWAY_URL: enos.url,
-        ENOS_ACCESS_KEY: enos.accessKey,
-        ENOS_SECRET_KEY: enos.secretKey,
-        ENOS_ORG_ID: 'o15578227985571',
-        FLOW_TRIGGER_ADMINS: 'U0ADMIN01',
-        PORT: '0',
-        LOG_FORMAT: 'json',
-        STORE_URL: 'sqlite://data/store.sqlite',
-      },
-      dir,
-    );
-    const running = await waitFor(
-      () =>
-        run.stdout
-          .map((l) => JSON.parse(l) as { msg: string; port?: number })
-          .find((l) => l.msg === 'flow-trigger is running'),
-      { timeoutMs: 15_000, description: `the app to start (stderr: ${run.stderr.join('')})` },
-    );
-    const base = `http://127.0.0.1:${running.port}`;
-    enos.addUser({ userId: 'u1', userName: 'alice', orgId: 'o15578227985571' });
-    enos.addFlow({ flowId: 3377, flowName: 'daily load', owner: 'alice' });
-    slack.addUser({ id: 'U0ALICE01', name: 'alice', tz: 'UTC' });
-    await sendSlashCommand(base, 'main-test-signing-secret', {
-      text: 'link <@U0ALICE01|alice> u1 alice',
-      user_id: 'U0ADMIN01',
-      response_url: slack.responseUrl('link'),
-    });
-    await slack.waitForResponse('link', undefined, 5000);
+    const run = runMain(appEnv(), dir);
+    const base = await startApp(run);
+    await linkAlice(base);
 
     // EnOS is slow: the trigger is in flight when SIGTERM arrives.
     enos.failNext('flows.updateAndTrigger', { kind: 'delay', ms: 1000 });

@@ -7,6 +7,7 @@
 import { type SpawnedRedisServer, spawnRedisServer } from '../helpers/redis-server';
 import { DEFAULT_TEAM_ID } from '../helpers/slack-requests';
 import { ALICE, startTestApp, type TestApp } from '../helpers/start-test-app';
+import { textOf } from '../helpers/text-of';
 import { waitFor } from '../helpers/wait-for';
 
 let t: TestApp;
@@ -14,18 +15,7 @@ afterEach(async () => {
   await t?.stop();
 });
 
-function textOf(args: Record<string, unknown> | undefined): string {
-  const blocks = (args?.blocks ?? []) as Array<{
-    text?: { text: string };
-    elements?: Array<{ text?: string }>;
-  }>;
-  return blocks
-    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => e.text)])
-    .filter((s): s is string => typeof s === 'string')
-    .join('\n');
-}
-const reply = () =>
-  textOf(t.slack.callsOf('chat.postMessage').find((c) => c.args.thread_ts !== undefined)?.args);
+const reply = () => textOf(t.slack.callsOf('chat.postMessage').find((c) => c.args.thread_ts !== undefined));
 const outcome = async () => (await t.store.audit.listRecent(DEFAULT_TEAM_ID, { limit: 5 }))[0];
 
 describe('Slack', () => {

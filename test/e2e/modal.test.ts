@@ -25,6 +25,7 @@ import {
   viewSubmissionPayload,
 } from '../helpers/slack-requests';
 import { ALICE, CAROL, DAVE, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
+import { textOf } from '../helpers/text-of';
 
 let t: TestApp;
 afterEach(async () => {
@@ -68,17 +69,6 @@ const posts = () => t.slack.callsOf('chat.postMessage');
 const parentOf = () => posts().find((c) => c.args.thread_ts === undefined);
 const repliesOf = () => posts().filter((c) => c.args.thread_ts !== undefined);
 const triggers = () => t.enos.requestsOf('flows.updateAndTrigger');
-
-function textOf(call: { args: Record<string, unknown> } | undefined): string {
-  const blocks = (call?.args.blocks ?? []) as Array<{
-    text?: { text: string };
-    elements?: Array<{ text?: string }>;
-  }>;
-  return blocks
-    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => e.text)])
-    .filter((s): s is string => typeof s === 'string')
-    .join('\n');
-}
 
 async function auditRecords(slackUserId = ALICE.slackUserId): Promise<AuditRecord[]> {
   return t.store.audit.listRecent(DEFAULT_TEAM_ID, { slackUserId, limit: 20 });

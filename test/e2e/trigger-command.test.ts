@@ -15,24 +15,12 @@ import {
   startTestApp,
   type TestApp,
 } from '../helpers/start-test-app';
+import { textOf } from '../helpers/text-of';
 
 let t: TestApp;
 afterEach(async () => {
   await t?.stop();
 });
-
-/** Every mrkdwn text of a message's blocks, joined: what the user reads. */
-function textOf(call: { args: Record<string, unknown> } | undefined): string {
-  if (!call) return '';
-  const blocks = (call.args.blocks ?? []) as Array<{
-    text?: { text: string };
-    elements?: Array<{ text?: string }>;
-  }>;
-  return blocks
-    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => e.text)])
-    .filter((s): s is string => typeof s === 'string')
-    .join('\n');
-}
 
 const posts = () => t.slack.callsOf('chat.postMessage');
 const parentOf = () => posts().find((c) => c.args.thread_ts === undefined);
