@@ -4,10 +4,13 @@ import type { AppDeps, ListenerDeps } from './slack/app-deps';
 import { boltLogger } from './slack/bolt-logger';
 import { guardRequestBody } from './slack/guard-request-body';
 import { register as registerActions } from './slack/listeners/actions';
+import { registerRunActions } from './slack/listeners/actions/register-run-actions';
 import { register as registerCommands } from './slack/listeners/commands';
+import { register as registerEvents } from './slack/listeners/events';
 import { register as registerOptions } from './slack/listeners/options';
 import { register as registerShortcuts } from './slack/listeners/shortcuts';
 import { register as registerViews } from './slack/listeners/views';
+import { createRunWatcher, type RunWatcher } from './slack/run-watcher';
 import { createUserZoneLookup } from './slack/user-zone';
 
 export interface SlackOptions {
@@ -25,6 +28,8 @@ export interface SlackOptions {
 
 export interface FlowTriggerApp {
   app: App;
+  /** Follows triggered runs; started by `start()`, stopped by `stop()`. */
+  watcher: RunWatcher;
   /** Verifies the bot token (auth.test), then listens. Resolves with the HTTP port. */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, then waits up to `graceMs` for work in flight. */
@@ -98,12 +103,25 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     clock: deps.clock,
     logger: deps.logger,
   });
-  const listenerDeps: ListenerDeps = { ...deps, zoneOf };
+  const watcher = createRunWatcher({
+    client: app.client,
+    enos: deps.enos,
+    watches: deps.watches,
+    claims: deps.claims,
+    audit: deps.audit,
+    clock: deps.clock,
+    logger: deps.logger,
+    serverZone: deps.enosServerZone ?? 'UTC',
+    settings: deps.watch,
+  });
+  const listenerDeps: ListenerDeps = { ...deps, zoneOf, watcher };
   registerCommands(app, listenerDeps);
   registerShortcuts(app, listenerDeps);
   registerActions(app, listenerDeps);
   registerOptions(app, listenerDeps);
   registerViews(app, listenerDeps);
+  registerRunActions(app, listenerDeps);
+  registerEvents(app, listenerDeps);
 
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled error in a Slack listener');
@@ -111,18 +129,21 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
 
   return {
     app,
+    watcher,
     async start() {
       await app.init();
-      if (slack.appToken) {
-        await app.start();
-        return { port: slack.port };
-      }
-      const server = await app.start(slack.port);
-      return { port: (server.address() as AddressInfo).port };
+      let port = slack.port;
+      if (slack.appToken) await app.start();
+      else port = ((await app.start(slack.port)).address() as AddressInfo).port;
+      // Resumes every watch in the store, including those of replicas that stopped.
+      watcher.start();
+      return { port };
     },
     async stop(graceMs = 10_000) {
       await app.stop();
-      const finished = await deps.inFlight.drain(graceMs);
+      // Both within the same grace: the watcher finishes its pass and hands its leases back while
+      // the triggers in flight finish (a watch they still add stays in the store for the next start).
+      const [finished] = await Promise.all([deps.inFlight.drain(graceMs), watcher.stop(graceMs)]);
       if (!finished) deps.logger.warn({ pending: deps.inFlight.size }, 'stopped with work still in flight');
     },
   };

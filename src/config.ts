@@ -46,6 +46,20 @@ const positiveInt = (name: string, what: string) =>
     .int({ error: `${name} must be a whole number of ${what}` })
     .positive({ error: `${name} must be greater than 0` });
 
+const positiveNumber = (name: string, what: string) =>
+  z.coerce
+    .number({ error: `${name} must be a number of ${what}` })
+    .refine((v) => Number.isFinite(v), { error: `${name} must be a number of ${what}` })
+    .refine((v) => v > 0, { error: `${name} must be greater than 0` });
+
+const timeZone = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine(isValidTimeZone, {
+      error: `${name} must be an IANA time zone like Europe/Berlin or Asia/Shanghai, or UTC`,
+    });
+
 const enosSchema = z.object({
   ENOS_API_GATEWAY_URL: required(httpUrl('ENOS_API_GATEWAY_URL', 'https://apim-ppe1.envisioniot.com')),
   ENOS_ACCESS_KEY: required(
@@ -119,6 +133,12 @@ const schema = enosSchema.extend({
       error: 'DEFAULT_TIMEZONE must be an IANA time zone like Europe/Berlin, or UTC',
     }),
   ).default('UTC'),
+  ENOS_SERVER_TIMEZONE: optional(timeZone('ENOS_SERVER_TIMEZONE')).default('UTC'),
+  WATCH_MAX_HOURS: optional(positiveNumber('WATCH_MAX_HOURS', 'hours')).default(24),
+  WATCH_POLL_MIN_SECONDS: optional(positiveInt('WATCH_POLL_MIN_SECONDS', 'seconds')).default(15),
+  WATCH_POLL_MAX_SECONDS: optional(positiveInt('WATCH_POLL_MAX_SECONDS', 'seconds')).default(300),
+  WATCH_TICK_SECONDS: optional(positiveInt('WATCH_TICK_SECONDS', 'seconds')).default(5),
+  WATCH_LEASE_SECONDS: optional(positiveInt('WATCH_LEASE_SECONDS', 'seconds')).default(120),
   ENOS_SELF_LINK: optional(z.enum(['email'], { error: 'ENOS_SELF_LINK must be "email" or unset' })),
   LOG_LEVEL: optional(
     z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }),
@@ -167,6 +187,16 @@ export interface Config {
   selfLink?: 'email';
   log: { level: (typeof LOG_LEVELS)[number]; format: 'json' | 'pretty' };
   userTzCacheMs: number;
+  /** The zone EnOS writes run times in (`yyyy-MM-dd HH:mm:ss` without a zone). */
+  enosServerTimezone: string;
+  /** How triggered runs are watched. */
+  watch: {
+    maxMs: number;
+    pollMinMs: number;
+    pollMaxMs: number;
+    tickMs: number;
+    leaseMs: number;
+  };
 }
 
 function problemsOf(error: z.ZodError): string[] {
@@ -204,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         'Basic Information page, or set SLACK_APP_TOKEN to run in Socket Mode',
     );
   }
+  if (parsed.success) problems.push(...watchProblems(parsed.data));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -226,5 +257,35 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
     },
     userTzCacheMs: e.USER_TZ_CACHE_SECONDS * 1000,
+    enosServerTimezone: e.ENOS_SERVER_TIMEZONE,
+    watch: {
+      maxMs: Math.round(e.WATCH_MAX_HOURS * 3_600_000),
+      pollMinMs: e.WATCH_POLL_MIN_SECONDS * 1000,
+      pollMaxMs: e.WATCH_POLL_MAX_SECONDS * 1000,
+      tickMs: e.WATCH_TICK_SECONDS * 1000,
+      leaseMs: e.WATCH_LEASE_SECONDS * 1000,
+    },
   };
+}
+
+/** The WATCH_* variables that are each valid but do not fit together. */
+function watchProblems(e: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (e.WATCH_POLL_MIN_SECONDS > e.WATCH_POLL_MAX_SECONDS) {
+    problems.push(
+      `WATCH_POLL_MIN_SECONDS (${e.WATCH_POLL_MIN_SECONDS}) is greater than WATCH_POLL_MAX_SECONDS ` +
+        `(${e.WATCH_POLL_MAX_SECONDS}): polls start at the minimum and back off to the maximum; lower the first or raise the second`,
+    );
+  }
+  // A lease that expires while its poll still waits for EnOS and Slack lets another replica poll
+  // the same run at the same time: it must outlast the slowest poll.
+  const slowestPollMs = e.ENOS_CONNECT_TIMEOUT_MS + e.ENOS_REQUEST_TIMEOUT_MS + 2 * e.SLACK_API_TIMEOUT_MS;
+  if (e.WATCH_LEASE_SECONDS * 1000 < slowestPollMs) {
+    problems.push(
+      `WATCH_LEASE_SECONDS (${e.WATCH_LEASE_SECONDS}) is shorter than one poll of a run can take ` +
+        `(${Math.ceil(slowestPollMs / 1000)} s: the EnOS timeouts plus two Slack calls); raise it to at least ` +
+        `${Math.ceil(slowestPollMs / 1000)}`,
+    );
+  }
+  return problems;
 }

@@ -89,6 +89,17 @@ async function main(): Promise<number> {
       defaultOrgId: config.enos.orgId,
       selfLink: config.selfLink === 'email',
       inFlight,
+      watches: store.watches,
+      enosServerZone: config.enosServerTimezone,
+      watch: {
+        policy: {
+          minIntervalMs: config.watch.pollMinMs,
+          maxIntervalMs: config.watch.pollMaxMs,
+          maxWatchMs: config.watch.maxMs,
+        },
+        leaseMs: config.watch.leaseMs,
+        tickMs: config.watch.tickMs,
+      },
     },
   );
 

@@ -45,6 +45,8 @@ describe('loadConfig', () => {
       selfLink: undefined,
       log: { level: 'info', format: 'pretty' },
       userTzCacheMs: 600000,
+      enosServerTimezone: 'UTC',
+      watch: { maxMs: 86_400_000, pollMinMs: 15_000, pollMaxMs: 300_000, tickMs: 5_000, leaseMs: 120_000 },
     });
   });
 

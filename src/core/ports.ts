@@ -113,6 +113,32 @@ export interface EnosGateway {
   updateAndTrigger(caller: EnosCaller, request: TriggerRequest): Promise<{ flowInstanceId: string }>;
   getFlowInstance(caller: EnosCaller, flowInstId: string): Promise<FlowInstance>;
   cancelFlowInstance(caller: EnosCaller, flowInstId: string): Promise<void>;
+  /**
+   * The users of an EnOS organization (IAM API, enos-api.md §4), called with the application's
+   * own credentials (it needs the OU administrator policy). For self-linking by email.
+   */
+  listOrgUsers(orgId: string): Promise<EnosOrgUserList>;
+}
+
+/** An IAM user of the organization: `{id, name, email, state, organizationId}`. */
+export interface EnosOrgUser {
+  /** The EnOS userId (`u…`). */
+  id: string;
+  /** The EnOS username: what flow owners are listed by. */
+  name?: string;
+  email?: string;
+  state?: string;
+  organizationId?: string;
+}
+
+/** The user list as far as it could be read. */
+export interface EnosOrgUserList {
+  users: EnosOrgUser[];
+  /**
+   * False when EnOS said it holds more users than could be read (pagination that did not
+   * finish): a match found in part of a list proves nothing about the rest.
+   */
+  complete: boolean;
 }
 
 /** Milliseconds since the epoch; injected so that tests control time. */
@@ -189,6 +215,18 @@ export interface AuditRecord {
   instanceId?: string;
   /** For refused/failed/unknown: the error code and the technical message. */
   error?: { code: string; message: string; enosCode?: number };
+  /** How the triggered run ended, written by the run watcher when it stops watching. */
+  run?: AuditRunOutcome;
+}
+
+/** The end of a watched run, as the audit record keeps it. */
+export interface AuditRunOutcome {
+  /** The last EnOS status code seen (`FlowInstance.status`). */
+  status: number;
+  /** True when the watcher stopped before the run finished (WATCH_MAX_HOURS, or EnOS kept failing). */
+  gaveUp?: boolean;
+  /** ISO 8601 instant the watcher stopped watching. */
+  at: string;
 }
 
 export interface AuditStore {
@@ -200,4 +238,55 @@ export interface AuditStore {
     teamId: string,
     filter: { slackUserId?: string; flowId?: number; limit: number },
   ): Promise<AuditRecord[]>;
+}
+
+/** A triggered run the watcher follows until it finishes: one record per flow instance. */
+export interface RunWatch {
+  /** The flow instance: the record's key (instance IDs are unique in EnOS). */
+  instanceId: string;
+  teamId: string;
+  /** The audit record of the trigger attempt. */
+  attemptId: string;
+  /** Who triggered it: the final message mentions them. */
+  slackUserId: string;
+  /** The EnOS identity that triggered it, and that Get Flow Instance is called as. */
+  identity: EnosIdentity;
+  flowId: number;
+  flowName?: string;
+  /** Epoch ms sent to EnOS as `triggerTime`. */
+  triggerTime: number;
+  /** Where the thread is: the parent message's conversation and ts. */
+  channelId: string;
+  threadTs?: string;
+  /** The thread reply the watcher keeps current (chat.update); absent when it is ephemeral. */
+  reply?: { channelId: string; ts: string };
+  /** The result went to the caller privately (DM or ephemeral), not to the channel. */
+  private: boolean;
+  /** Epoch ms the watch started. */
+  createdAt: number;
+  /** Epoch ms of the next Get Flow Instance: the due time the store orders watches by. */
+  nextPollAt: number;
+  /** Epoch ms after which the watcher gives up: max(triggerTime, createdAt) + WATCH_MAX_HOURS. */
+  giveUpAt: number;
+  /** Backoff step: polls since the run last changed phase. */
+  step: number;
+  polls: number;
+  /** Failed polls in a row (EnOS unreachable or refusing). */
+  errors: number;
+  /** The last status seen, and the phase shown in the reply. */
+  lastStatus?: number;
+  lastPhase?: string;
+}
+
+/**
+ * The watch list, shared by every replica that shares the store, so that a restart resumes every
+ * watch. Which replica polls a due watch is decided by a lease in the ClaimStore, not here.
+ */
+export interface WatchStore {
+  /** Creates or replaces the watch of `watch.instanceId`, due at `watch.nextPollAt`. */
+  put(watch: RunWatch): Promise<void>;
+  get(instanceId: string): Promise<RunWatch | undefined>;
+  remove(instanceId: string): Promise<void>;
+  /** Watches due at `now` (nextPollAt ≤ now), most overdue first, at most `limit`. */
+  listDue(now: number, limit: number): Promise<RunWatch[]>;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EnosApiError, FlowTriggerError, StoreError } from './errors';
+import type { NewRunWatch } from './new-run-watch';
 import type { WhenSpec } from './parse-command';
 import type {
   AuditRecord,
@@ -103,8 +104,21 @@ export interface TriggerReporter {
    * post. Throws when Slack cannot be reached at all: then nothing may be triggered.
    */
   announce(announcement: Announcement): Promise<ThreadRef>;
-  /** Posts the outcome under the parent message (or privately). */
-  reply(thread: ThreadRef, result: TriggerResult, announcement: Announcement): Promise<void>;
+  /**
+   * Posts the outcome under the parent message (or privately). Resolves with the reply's place
+   * when it is a message the bot can edit later (the run watcher keeps it current).
+   */
+  reply(
+    thread: ThreadRef,
+    result: TriggerResult,
+    announcement: Announcement,
+  ): Promise<PostedReply | undefined>;
+}
+
+/** A message the bot posted and may edit (chat.update). */
+export interface PostedReply {
+  channelId: string;
+  ts: string;
 }
 
 export interface TriggerDeps {
@@ -120,6 +134,8 @@ export interface TriggerDeps {
   selfLink: boolean;
   /** Logs what the user does not see; never given secrets. */
   log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** Starts watching a triggered run until it finishes (absent: runs are not watched). */
+  startWatch?: (run: NewRunWatch) => Promise<void>;
 }
 
 /** How a trigger request ended, for the caller of the use case (tests, buttons, logs). */
@@ -322,7 +338,23 @@ export async function triggerFlow(
     await releaseQuietly(deps, dupKey);
   }
   await saveQuietly(deps, save, auditPatch(result), record);
-  await reporter.reply(thread, result, announcement);
+  const posted = await reporter.reply(thread, result, announcement);
+  if (result.kind === 'triggered' && deps.startWatch) {
+    await watchQuietly(deps, {
+      instanceId: result.instanceId,
+      teamId: cmd.teamId,
+      attemptId,
+      slackUserId: cmd.slackUserId,
+      identity: { userId: identity.userId, userName: identity.userName, orgId: identity.orgId },
+      flowId: cmd.flowId,
+      flowName: result.flow.flowName,
+      triggerTime: time.epochMs,
+      channelId: thread.channelId,
+      threadTs: thread.threadTs,
+      ...(posted ? { reply: posted } : {}),
+      private: thread.private,
+    });
+  }
   return {
     kind: result.kind,
     attemptId,
@@ -371,6 +403,19 @@ async function releaseQuietly(deps: TriggerDeps, key: string): Promise<void> {
     await deps.claims.release(key);
   } catch (error) {
     deps.log('warn', 'could not release a duplicate-guard claim; it expires by itself', { key, err: error });
+  }
+}
+
+/** The run was triggered and reported either way: a watch that cannot start is logged, not fatal. */
+async function watchQuietly(deps: TriggerDeps, run: NewRunWatch): Promise<void> {
+  try {
+    await deps.startWatch?.(run);
+  } catch (error) {
+    deps.log('error', 'could not start watching the run; its thread reply will not be updated', {
+      instanceId: run.instanceId,
+      attemptId: run.attemptId,
+      err: error,
+    });
   }
 }
 

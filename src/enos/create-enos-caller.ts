@@ -14,13 +14,17 @@ import { retryOnConnectionFailure } from './retry-on-connection-failure';
 import { signedHeaders } from './sign-request';
 import type { TokenProvider } from './token-provider';
 
-/** One batch-processing call. */
+/** One gateway call: a batch-processing call, or (with `servicePath`) a call to another service. */
 export interface EnosCallSpec<T extends z.ZodType> {
   method: 'GET' | 'POST';
   /** `flows` or `flowInstances`, under `batch-processing-service/v2.1/`. */
-  resource: 'flows' | 'flowInstances';
-  action: string;
-  caller: EnosCaller;
+  resource?: 'flows' | 'flowInstances';
+  /** The whole service path instead of a batch-processing resource, e.g. the IAM user list. */
+  servicePath?: string;
+  /** The `action` query parameter of batch-processing calls. */
+  action?: string;
+  /** Adds `userId` and `orgId`; the IAM API takes neither (it runs as the application). */
+  caller?: EnosCaller;
   /** Query parameters besides action, userId and orgId. */
   query?: ReadonlyArray<readonly [string, string]>;
   /** Serialised once; the same text is signed and sent. */
@@ -61,14 +65,16 @@ export function createEnosCaller(options: EnosCallerOptions): EnosCall {
   const { http, tokens, clock, logger } = options;
 
   return async function call<T extends z.ZodType>(spec: EnosCallSpec<T>): Promise<z.output<T>> {
-    const what = `${spec.resource}?action=${spec.action}`;
+    const servicePath = spec.servicePath ?? `batch-processing-service/v2.1/${spec.resource ?? 'flows'}`;
+    const what = spec.action === undefined ? servicePath : `${spec.resource}?action=${spec.action}`;
     const query: Array<readonly [string, string]> = [
-      ['action', spec.action],
+      ...(spec.action === undefined ? [] : [['action', spec.action] as const]),
       ...(spec.query ?? []),
-      ['userId', spec.caller.userId],
-      ['orgId', spec.caller.orgId],
+      ...(spec.caller
+        ? [['userId', spec.caller.userId] as const, ['orgId', spec.caller.orgId] as const]
+        : []),
     ];
-    const url = buildGatewayUrl(options.gatewayUrl, `batch-processing-service/v2.1/${spec.resource}`, query);
+    const url = buildGatewayUrl(options.gatewayUrl, servicePath, query);
     // Serialise once: the signature covers this exact text, and these exact bytes are sent.
     const bodyText = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const bodyBytes = bodyText === undefined ? undefined : Buffer.from(bodyText, 'utf8');

@@ -7,10 +7,16 @@ import {
   flowInstanceSchema,
   flowSchema,
   myFlowsSchema,
+  orgUsersSchema,
   triggerResultSchema,
 } from './enos-schemas';
 import { DEFAULT_RETRY_BACKOFF_MS } from './retry-on-connection-failure';
 import { createTokenProvider } from './token-provider';
+
+/** The IAM API's user list (enos-api.md §4). */
+const IAM_USERS_PATH = 'enos-iam-service/v2.4/open/user/logintime/list';
+/** Pages of the user list read at most (a very large organization stops there, incomplete). */
+const MAX_USER_PAGES = 50;
 
 /** Options of {@link createEnosClient}. */
 export interface EnosClientOptions {
@@ -144,6 +150,36 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
         schema: cancelResultSchema,
         idempotent: false,
       });
+    },
+
+    async listOrgUsers(orgId) {
+      const page = (paging: Array<readonly [string, string]>) =>
+        call({
+          method: 'GET',
+          servicePath: IAM_USERS_PATH,
+          query: [['orgId', orgId], ...paging],
+          schema: orgUsersSchema,
+          idempotent: true,
+        });
+      const first = await page([]);
+      const byId = new Map(first.users.map((u) => [u.id, u]));
+      const total = first.total;
+      // Pagination is not documented (inferred): when the answer says it holds more users than it
+      // lists, the next pages are asked for with pageNo/pageSize, the page size being the first's.
+      if (total !== undefined && byId.size < total && first.users.length > 0) {
+        for (let pageNo = 2; byId.size < total && pageNo <= MAX_USER_PAGES; pageNo++) {
+          const next = await page([
+            ['pageNo', String(pageNo)],
+            ['pageSize', String(first.users.length)],
+          ]);
+          const before = byId.size;
+          for (const user of next.users) byId.set(user.id, user);
+          // A page with nothing new: the API ignores the paging parameters, so stop.
+          if (byId.size === before) break;
+        }
+      }
+      const users = [...byId.values()];
+      return { users, complete: total === undefined || users.length >= total };
     },
 
     async close() {

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import type { Flow, FlowInstance, FlowInstanceTask, FlowParameter, FlowTask, MyFlow } from '../core/ports';
+import type {
+  EnosOrgUser,
+  Flow,
+  FlowInstance,
+  FlowInstanceTask,
+  FlowParameter,
+  FlowTask,
+  MyFlow,
+} from '../core/ports';
 
 /*
  * zod schemas of the gateway's answers, each transforming EnOS's shape into the types of
@@ -216,6 +224,74 @@ export const triggerResultSchema = z.object({ flowInstanceId: z.string().min(1) 
 
 /** Cancel Flow Instance's `data`: nothing the app needs. */
 export const cancelResultSchema = z.unknown().transform((): undefined => undefined);
+
+/**
+ * One IAM user: `{id, name, email, state, organizationId}` (enos-api.md §4). `userId` as the name
+ * of the id is accepted too (inferred); `state` may be a number or a string (inferred).
+ */
+const orgUserSchema = z
+  .object({
+    id: optionalId,
+    userId: optionalId,
+    name: optionalText,
+    email: optionalText,
+    state: optionalId,
+    organizationId: optionalId,
+  })
+  .refine((u) => u.id !== undefined || u.userId !== undefined, { error: 'a user without an id' })
+  .transform(
+    (u): EnosOrgUser => ({
+      id: (u.id ?? u.userId) as string,
+      ...(u.name === undefined ? {} : { name: u.name }),
+      ...(u.email === undefined ? {} : { email: u.email }),
+      ...(u.state === undefined ? {} : { state: u.state }),
+      ...(u.organizationId === undefined ? {} : { organizationId: u.organizationId }),
+    }),
+  );
+
+/** Where a list may sit inside an object envelope (inferred: EnOS APIs use several of these). */
+const LIST_FIELDS = ['users', 'userList', 'list', 'records', 'items', 'content', 'data'] as const;
+/** Where a total may sit (inferred), at the top or inside `pagination`/`page`. */
+const TOTAL_FIELDS = ['total', 'totalSize', 'totalCount', 'totalElements', 'count'] as const;
+
+function totalOf(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const o = value as Record<string, unknown>;
+  for (const field of TOTAL_FIELDS) {
+    const v = o[field];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+    if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  }
+  return totalOf(o.pagination) ?? totalOf(o.page);
+}
+
+/**
+ * The IAM user list's `data`. Its shape is not documented beyond the user struct (inferred): a
+ * bare array, or an object holding the array under one of {@link LIST_FIELDS}, with a total when
+ * the answer is one page of several. `null` is an empty list.
+ */
+export const orgUsersSchema = z
+  .unknown()
+  .transform((data, ctx): { list: unknown[]; total?: number } => {
+    if (data === null || data === undefined) return { list: [] };
+    if (Array.isArray(data)) return { list: data };
+    if (typeof data === 'object') {
+      const o = data as Record<string, unknown>;
+      const field = LIST_FIELDS.find((f) => Array.isArray(o[f]));
+      if (field) {
+        const total = totalOf(o);
+        return { list: o[field] as unknown[], ...(total === undefined ? {} : { total }) };
+      }
+    }
+    ctx.addIssue({ code: 'custom', message: 'expected a list of users, or an object holding one' });
+    return z.NEVER;
+  })
+  .pipe(
+    z.object({ list: z.array(orgUserSchema), total: z.number().optional() }).transform((page) => ({
+      users: page.list,
+      ...(page.total === undefined ? {} : { total: page.total }),
+    })),
+  );
 
 /** The token service's answer (token/get and token/refresh). */
 export const tokenAnswerSchema = z.object({

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { AuditStore, ClaimStore, Clock, EnosGateway, LinkStore } from '../core/ports';
+import type { AuditStore, ClaimStore, Clock, EnosGateway, LinkStore, WatchStore } from '../core/ports';
 import type { InFlight } from '../in-flight';
+import type { RunWatcher, WatchSettings } from './run-watcher';
 
 /** Everything the Slack listeners need, handed in by the composition root: no globals. */
 export interface AppDeps {
@@ -19,10 +20,18 @@ export interface AppDeps {
   defaultOrgId: string;
   selfLink: boolean;
   inFlight: InFlight;
+  /** The watch list of triggered runs. */
+  watches: WatchStore;
+  /** WATCH_* configuration; defaults where absent. */
+  watch?: Partial<WatchSettings>;
+  /** ENOS_SERVER_TIMEZONE: the zone EnOS writes run times in (default UTC). */
+  enosServerZone?: string;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */
 export interface ListenerDeps extends AppDeps {
   /** The caller's IANA zone: Slack profile, cached, else the configured default. */
   zoneOf: (teamId: string, slackUserId: string) => Promise<string>;
+  /** Follows triggered runs; built from the Slack client. */
+  watcher: RunWatcher;
 }

@@ -77,3 +77,19 @@ export function parseParameterBlockId(blockId: string): ParameterBlockRef | unde
   if (!match) return undefined;
   return { flowId: Number(match[1]), index: Number(match[2]), digest: match[3]! };
 }
+
+/** The buttons on a run's thread reply; their value is the audit record ID of the trigger attempt. */
+export const RUN_ACTION = {
+  /** Cancel Flow Instance, after a confirmation; only while the run has not finished. */
+  cancel: 'run_cancel',
+  /** The same flow and parameters, now, as whoever clicks. */
+  again: 'run_again',
+  /** The form, prefilled with the run's flow and parameters. */
+  edit: 'run_edit',
+} as const;
+
+/** The block holding the run buttons: the watcher's edits keep it while the run is not finished. */
+export const RUN_ACTIONS_BLOCK = 'run_actions';
+
+/** The App Home tab's "Trigger a flow" button: opens the trigger form. */
+export const HOME_TRIGGER_ACTION = 'home_trigger_flow';

@@ -121,7 +121,7 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
       const message = resultMessage(result, announcement);
       if (thread.threadTs) {
         try {
-          await retryRateLimited(() =>
+          const res = await retryRateLimited(() =>
             client.chat.postMessage({
               channel: thread.channelId,
               thread_ts: thread.threadTs,
@@ -129,7 +129,8 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
               unfurl_links: false,
             }),
           );
-          return;
+          // The run watcher edits this reply as the run goes on.
+          return res.ts ? { channelId: res.channel ?? thread.channelId, ts: res.ts } : undefined;
         } catch (error) {
           // The outcome must reach the caller even if the thread cannot: the run may have started.
           logger.error(
@@ -149,6 +150,8 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
           'the outcome of a trigger reached nobody in Slack; it is in the audit record',
         );
       }
+      // An ephemeral message cannot be edited by the bot: the watcher then only notifies at the end.
+      return undefined;
     },
   };
 }

@@ -18,5 +18,7 @@ export function triggerDepsFrom(deps: ListenerDeps, log: Logger): TriggerDeps {
     admins: deps.admins,
     selfLink: deps.selfLink,
     log: (level, msg, fields) => log[level](fields ?? {}, msg),
+    // Every trigger path (command, form, buttons) starts watching the runs it triggers.
+    startWatch: deps.watcher.startWatch,
   };
 }

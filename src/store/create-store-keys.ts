@@ -10,6 +10,10 @@ export interface StoreKeys {
   auditIndex(teamId: string): string;
   /** One claim (Redis string with PX / SQLite `claims` row). */
   claim(key: string): string;
+  /** One run watch (keyv). */
+  watch(instanceId: string): string;
+  /** The watch list: members are instance IDs, scored by their next poll time. */
+  watchIndex(): string;
 }
 
 /**
@@ -25,5 +29,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     audit: (teamId, recordId) => `${prefix}audit:${id(teamId)}:${id(recordId)}`,
     auditIndex: (teamId) => `${prefix}audit-index:${id(teamId)}`,
     claim: (key) => `${prefix}claim:${key}`,
+    watch: (instanceId) => `${prefix}watch:${id(instanceId)}`,
+    watchIndex: () => `${prefix}watch-index`,
   };
 }

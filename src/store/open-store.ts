@@ -1,10 +1,11 @@
 import pino, { type Logger } from 'pino';
-import type { AuditStore, ClaimStore, LinkStore } from '../core/ports';
+import type { AuditStore, ClaimStore, LinkStore, WatchStore } from '../core/ports';
 import type { Backend, BackendContext } from './backend';
 import { createOperationRunner } from './create-operation-runner';
 import { createStoreKeys } from './create-store-keys';
 import { KeyvAuditStore } from './keyv-audit-store';
 import { KeyvLinkStore } from './keyv-link-store';
+import { KeyvWatchStore } from './keyv-watch-store';
 import { openRedisBackend } from './open-redis-backend';
 import { openSqliteBackend } from './open-sqlite-backend';
 import { parseStoreUrl } from './parse-store-url';
@@ -15,6 +16,8 @@ export interface Store {
   links: LinkStore;
   claims: ClaimStore;
   audit: AuditStore;
+  /** The runs being watched (see src/slack/run-watcher.ts). */
+  watches: WatchStore;
   backend: 'sqlite' | 'redis';
   /** One round trip to the backend (for health checks); rejects with a StoreError. */
   ping(): Promise<void>;
@@ -72,6 +75,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     links: new KeyvLinkStore({ keyv, index, keys, runner, logger }),
     claims: backend.claims,
     audit: new KeyvAuditStore({ keyv, index, keys, runner, logger }),
+    watches: new KeyvWatchStore({ keyv, index, keys, runner, logger }),
     ping: () => runner.run('answer a ping', () => backend.ping()),
     close: async () => {
       runner.markClosed();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditRecord, Link } from '../core/ports';
+import type { AuditRecord, Link, RunWatch } from '../core/ports';
 
 /*
  * Records are validated when written (a bug upstream fails loudly at the write, instead of a link
@@ -45,4 +45,29 @@ export const auditRecordSchema = z.object({
   outcome: z.enum(['pending', 'triggered', 'refused', 'failed', 'unknown', 'duplicate']),
   instanceId: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string(), enosCode: z.number().optional() }).optional(),
+  run: z.object({ status: z.number().int(), gaveUp: z.boolean().optional(), at: instant }).optional(),
 }) satisfies z.ZodType<AuditRecord>;
+
+/** A RunWatch as stored. */
+export const runWatchSchema = z.object({
+  instanceId: z.string().min(1),
+  teamId: z.string().min(1),
+  attemptId: z.string().min(1),
+  slackUserId: z.string().min(1),
+  identity: z.object({ userId: z.string().min(1), orgId: z.string().min(1), userName: z.string() }),
+  flowId: z.number().int(),
+  flowName: z.string().optional(),
+  triggerTime: z.number(),
+  channelId: z.string().min(1),
+  threadTs: z.string().optional(),
+  reply: z.object({ channelId: z.string().min(1), ts: z.string().min(1) }).optional(),
+  private: z.boolean(),
+  createdAt: z.number(),
+  nextPollAt: z.number(),
+  giveUpAt: z.number(),
+  step: z.number().int().nonnegative(),
+  polls: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  lastStatus: z.number().int().optional(),
+  lastPhase: z.string().optional(),
+}) satisfies z.ZodType<RunWatch>;

@@ -17,4 +17,6 @@ export interface SortedIndexRange {
   order: 'asc' | 'desc';
   offset?: number;
   count?: number;
+  /** Only members scored at most this (due times up to now); ascending order only. */
+  maxScore?: number;
 }

@@ -28,7 +28,15 @@ export class SqliteSortedIndex implements SortedIndex {
     await this.query('DELETE FROM sorted_index WHERE name = ? AND member = ?', [index, member]);
   }
 
-  async range(index: string, { order, offset = 0, count }: SortedIndexRange): Promise<string[]> {
+  async range(index: string, { order, offset = 0, count, maxScore }: SortedIndexRange): Promise<string[]> {
+    if (maxScore !== undefined) {
+      if (order !== 'asc') throw new RangeError('maxScore is for ascending ranges');
+      const rows = (await this.query(
+        'SELECT member FROM sorted_index WHERE name = ? AND score <= ? ORDER BY score ASC, member ASC LIMIT ? OFFSET ?',
+        [index, maxScore, count ?? -1, offset],
+      )) as Array<{ member: string }>;
+      return rows.map((row) => row.member);
+    }
     // Fixed SQL per order: the direction is not a parameter, and never comes from input.
     const sql =
       order === 'asc'

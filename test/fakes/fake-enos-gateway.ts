@@ -2,10 +2,10 @@
  * A fake EnOS API gateway on loopback, for tests of anything that talks to EnOS (the gateway
  * client in src/enos, and end-to-end tests of the Slack app).
  *
- * It serves the token service (`token/get`, `token/refresh`) and five batch-processing calls
- * (Get Flow, Get My Flow, Update And Trigger Flow, Get Flow Instance, Cancel Flow Instance) over
- * an in-memory EnOS, checks every token and signature exactly as enos-api.md §1 defines them, and
- * answers with EnOS's quirks (JSON-encoded `parameters`/`graph`, padded `;`-separated owners,
+ * It serves the token service (`token/get`, `token/refresh`), five batch-processing calls
+ * (Get Flow, Get My Flow, Update And Trigger Flow, Get Flow Instance, Cancel Flow Instance) and
+ * the IAM user list (self-linking by email) over an in-memory EnOS, checks every token and
+ * signature exactly as enos-api.md §1 defines them, and answers with EnOS's quirks (JSON-encoded `parameters`/`graph`, padded `;`-separated owners,
  * string flowIds in Get My Flow).
  *
  * ```ts
@@ -76,7 +76,8 @@ export type FakeEnosAction =
   | 'flows.getMyFlow'
   | 'flows.updateAndTrigger'
   | 'flowInstances.get'
-  | 'flowInstances.cancel';
+  | 'flowInstances.cancel'
+  | 'iam.listUsers';
 
 /** A scripted failure for the next request(s) of one action. */
 export type FakeEnosFailure =
@@ -130,6 +131,11 @@ export interface FakeEnosGatewayOptions {
   clock?: Clock;
   /** Serve under this path prefix (e.g. '/gw'); `url` then includes it. */
   pathPrefix?: string;
+  /**
+   * Answer the IAM user list in pages of this size, `{list, total}`, read with `pageNo`/`pageSize`
+   * (inferred); default: the whole list as a bare array.
+   */
+  iamPageSize?: number;
 }
 
 /** A running fake gateway. */
@@ -195,6 +201,7 @@ const ROUTES: Record<string, { method: string; actions: Record<string, FakeEnosA
     method: '*',
     actions: { 'GET get': 'flowInstances.get', 'POST cancel': 'flowInstances.cancel' },
   },
+  '/enos-iam-service/v2.4/open/user/logintime/list': { method: 'GET', actions: { '': 'iam.listUsers' } },
 };
 
 function routeOf(method: string, path: string, action: string | null): FakeEnosAction | undefined {
@@ -228,9 +235,16 @@ interface Answer {
 
 const json = (status: number, body: unknown): Answer => ({ status, body: JSON.stringify(body) });
 
+/** The page asked for: the request's pageNo/pageSize, else the first page of the configured size. */
+function iamPaging(query: Record<string, string>, pageSize: number | undefined) {
+  if (pageSize === undefined) return {};
+  return { pageNo: Number(query.pageNo ?? 1), pageSize: Number(query.pageSize ?? pageSize) };
+}
+
 /** Starts the fake on 127.0.0.1 with a free port. */
 export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {}): Promise<FakeEnosGateway> {
   const clock = options.clock ?? Date.now;
+  const iamPageSize = options.iamPageSize;
   const prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
   const auth = new FakeEnosAuth(
     options.accessKey ?? 'fake-access-key',
@@ -278,6 +292,8 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
         return json(200, state.getInstance(userId, orgId, r.query.flowInstId));
       case 'flowInstances.cancel':
         return json(200, state.cancelInstance(userId, orgId, r.body));
+      case 'iam.listUsers':
+        return json(200, state.listOrgUsers(r.query.orgId, iamPaging(r.query, iamPageSize)));
     }
   }
 

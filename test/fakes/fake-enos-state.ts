@@ -13,6 +13,8 @@ export interface FakeEnosUser {
   userName: string;
   orgId: string;
   locked?: boolean;
+  /** For the IAM user list (self-linking by email). */
+  email?: string;
 }
 
 /** A flow as a test describes it; everything but `flowId` has a default. */
@@ -399,6 +401,25 @@ export class FakeEnosState {
     const instance = this.instances.get(instanceId ?? '');
     if (!instance) return fail(62102, MSG.instanceNotFound);
     return ok(this.instanceAnswer(instance));
+  }
+
+  /**
+   * The IAM user list of an organization (enos-api.md §4). The answer's envelope is not documented:
+   * the fake sends a bare array, or with `pageSize` one page `{list, total}` (pageNo from 1).
+   */
+  listOrgUsers(orgId: string | undefined, paging: { pageSize?: number; pageNo?: number } = {}): EnosEnvelope {
+    const users = [...this.users.values()]
+      .filter((u) => u.orgId === orgId)
+      .map((u) => ({
+        id: u.userId,
+        name: u.userName,
+        email: u.email ?? null,
+        state: u.locked ? 0 : 1,
+        organizationId: u.orgId,
+      }));
+    if (!paging.pageSize) return ok(users);
+    const start = ((paging.pageNo ?? 1) - 1) * paging.pageSize;
+    return ok({ list: users.slice(start, start + paging.pageSize), total: users.length });
   }
 
   cancelInstance(userId: string, orgId: string, body: unknown): EnosEnvelope {

@@ -20,6 +20,7 @@ import type { Link } from '../../src/core/ports';
 import { createEnosClient, type EnosClient } from '../../src/enos/create-enos-client';
 import { createInFlight, type InFlight } from '../../src/in-flight';
 import { createLogger } from '../../src/logger';
+import type { RunWatcher, WatchSettings } from '../../src/slack/run-watcher';
 import { openStore, type Store } from '../../src/store/open-store';
 import { type FakeEnosGateway, startFakeEnosGateway } from '../fakes/fake-enos-gateway';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/fake-slack-api';
@@ -95,6 +96,17 @@ export interface TestAppOptions {
   enos?: FakeEnosGateway;
   /** Key prefix in the store; replicas that share a store must share it. */
   keyPrefix?: string;
+  /** Share a clock with another test app (replicas, a restart), and with the fake EnOS it starts. */
+  clock?: TestClock;
+  /**
+   * The run watcher's settings. Default: no timer (`tickMs: 0`, tests call `tick()`), the default
+   * poll policy, and a 5 s lease.
+   */
+  watch?: Partial<WatchSettings>;
+  /** ENOS_SELF_LINK=email. */
+  selfLink?: boolean;
+  /** ENOS_SERVER_TIMEZONE (default UTC, the fake EnOS's zone). */
+  enosServerZone?: string;
 }
 
 export interface TestApp {
@@ -119,12 +131,21 @@ export interface TestApp {
   ): Promise<SlackHttpResponse & { responseUrlId: string }>;
   /** Waits for all work the app does after its acks. */
   settle(): Promise<void>;
+  /** The app's run watcher. */
+  watcher: RunWatcher;
+  /** One pass of the run watcher at the test clock's time (no timer runs unless `watch.tickMs` is set). */
+  tick(): ReturnType<RunWatcher['tick']>;
+  /**
+   * Dies like a killed process: the HTTP server and connections go, but the watcher releases no
+   * lease and finishes nothing. The fakes and the store's data are left for a successor.
+   */
+  crash(): Promise<void>;
   link(user: typeof ALICE): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const clock = createTestClock();
+  const clock = options.clock ?? createTestClock();
   const dir = mkdtempSync(join(tmpdir(), 'flow-trigger-test-'));
   const logs: string[] = [];
   const logger = createLogger({
@@ -177,8 +198,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       zoneCacheMs: 60_000,
       admins: [ADMIN.slackUserId],
       defaultOrgId: ALICE.orgId,
-      selfLink: false,
+      selfLink: options.selfLink ?? false,
       inFlight,
+      watches: store.watches,
+      enosServerZone: options.enosServerZone ?? 'UTC',
+      watch: { tickMs: 0, leaseMs: 5000, ...options.watch },
     },
   );
   const { port } = await app.start();
@@ -226,6 +250,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logs,
     settle,
     link,
+    watcher: app.watcher,
+    tick: () => app.watcher.tick(),
+    async crash() {
+      await app.app.stop();
+      await enosClient.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
     async command(text, fields = {}, opts = {}) {
       const responseUrlId = `cmd-${++commands}`;
       const form = {

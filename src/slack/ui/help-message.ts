@@ -36,6 +36,8 @@ export function helpMessage(admins: string[], selfLink: boolean): SlackMessage {
       ),
       section(
         '*More*\n' +
+          '• `/flow-trigger status <instanceId>`: how a run is doing, from EnOS\n' +
+          '• `/flow-trigger history [flowId]`: the last 10 trigger attempts\n' +
           '• `/flow-trigger whoami`: your linked EnOS user\n' +
           (selfLink ? '• `/flow-trigger link me`: link yourself, by your Slack email\n' : '') +
           '• `/flow-trigger help`: this message',
@@ -48,6 +50,7 @@ export function helpMessage(admins: string[], selfLink: boolean): SlackMessage {
       ),
       context(
         'The request, its thread and its outcome are posted in the channel: that is the team’s audit trail. ' +
+          'The reply follows the run until it finishes, and its buttons cancel it, run it again, or edit and run it. ' +
           'The same request twice within a minute is not sent again.',
       ),
     ],

@@ -2,6 +2,7 @@ import { EnosApiError, type FlowTriggerError } from '../../core/errors';
 import type { FlowParameter } from '../../core/ports';
 import type { Announcement, PrivateNotice, RefusalReason, TriggerResult } from '../../core/trigger-flow';
 import { code, escapeMrkdwn, messageUrl, slackDate, userMention } from './mrkdwn';
+import { runActions } from './run-actions';
 import { context, type SlackMessage, section, textMessage } from './slack-message';
 
 /** `3377 · Daily load`, or `3377` when the name is unknown. */
@@ -99,9 +100,11 @@ export function resultMessage(result: TriggerResult, a: Announcement): SlackMess
         : result.time.backdated
           ? 'It is back-dated, so EnOS starts it at once.'
           : `EnOS will start it ${slackDate(result.time.epochMs, `${result.time.local} ${result.time.zone}`)}.`;
+      // The buttons are the run's (run-actions.ts); the run watcher keeps this message current.
       return textMessage(
         `:white_check_mark: Triggered flow ${flowLabel(a.flowId, result.flow.flowName)}. Flow instance ID: ${code(result.instanceId)}`,
         section(when),
+        runActions(a.attemptId, { cancel: true }),
       );
     }
     case 'refused': {

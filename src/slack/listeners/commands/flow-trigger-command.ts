@@ -8,6 +8,7 @@ import { claimDelivery } from '../../claim-delivery';
 import { createSlackReporter } from '../../slack-reporter';
 import { triggerDepsFrom } from '../../trigger-deps';
 import { helpMessage } from '../../ui/help-message';
+import { historyMessage } from '../../ui/history-message';
 import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
@@ -17,8 +18,13 @@ import {
   usageErrorMessage,
 } from '../../ui/trigger-messages';
 import { openTriggerModal } from '../views/open-trigger-modal';
+import { answerLinkSelf } from './answer-link-self';
+import { answerRunStatus } from './answer-run-status';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** `/flow-trigger history`: the last attempts of the workspace (or of one flow). */
+const HISTORY_LENGTH = 10;
 
 const ephemeral = (message: SlackMessage): RespondArguments => ({
   response_type: 'ephemeral',
@@ -164,18 +170,24 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
       await respond(ephemeral(linkResultMessage(await listLinks(linkDeps, { teamId, actorId }))));
       return;
     case 'link-self':
-    case 'status':
-    case 'history':
-      // Parsed already so that the grammar is whole; the features themselves are not built yet.
       await respond(
         ephemeral(
-          textMessage(
-            `:construction: \`/flow-trigger ${cmd.kind === 'link-self' ? 'link me' : cmd.kind}\` is not available in ` +
-              'this version of flow-trigger. `/flow-trigger help` lists what is.',
-          ),
+          await answerLinkSelf(deps, { teamId, slackUserId: actorId, client: ctx.client, log: ctx.log }),
         ),
       );
       return;
+    case 'status':
+      await respond(ephemeral(await answerRunStatus(deps, { teamId, slackUserId: actorId }, cmd.instanceId)));
+      return;
+    case 'history': {
+      const records = await deps.audit.listRecent(teamId, { flowId: cmd.flowId, limit: HISTORY_LENGTH });
+      await respond(
+        ephemeral(
+          historyMessage(records, { flowId: cmd.flowId, teamDomain: ctx.teamDomain, limit: HISTORY_LENGTH }),
+        ),
+      );
+      return;
+    }
     case 'help':
     case 'modal':
       return;

@@ -1,0 +1,40 @@
+import { EnosApiError, FlowTriggerError } from '../../../core/errors';
+import { runViewOf } from '../../../core/run-view';
+import type { ListenerDeps } from '../../app-deps';
+import { code, escapeMrkdwn } from '../../ui/mrkdwn';
+import { runStatusAnswer } from '../../ui/run-status-message';
+import { context, type SlackMessage, textMessage } from '../../ui/slack-message';
+import { noticeMessage } from '../../ui/trigger-messages';
+
+/** EnOS codes for an instance that does not exist, or that this user cannot see. */
+const NOT_FOUND = new Set([62102, 99404, 62103, 99403]);
+
+/** `/flow-trigger status <instanceId>`: Get Flow Instance as the caller, answered privately. */
+export async function answerRunStatus(
+  deps: ListenerDeps,
+  who: { teamId: string; slackUserId: string },
+  instanceId: string,
+): Promise<SlackMessage> {
+  const link = await deps.links.get(who.teamId, who.slackUserId);
+  if (!link) return noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {});
+  try {
+    const instance = await deps.enos.getFlowInstance(link, instanceId);
+    return runStatusAnswer(
+      runViewOf(instance, { serverZone: deps.enosServerZone ?? 'UTC', now: deps.clock() }),
+    );
+  } catch (error) {
+    if (error instanceof EnosApiError && NOT_FOUND.has(error.enosCode)) {
+      return textMessage(
+        `:grey_question: EnOS knows no run ${code(instanceId)} that your EnOS user ${code(link.userName)} can ` +
+          'see. Check the instance ID: it is in the thread of the trigger, and `/flow-trigger history` lists recent ones.',
+        context(`EnOS code ${error.enosCode}: ${escapeMrkdwn(error.enosMessage)}`),
+      );
+    }
+    if (error instanceof FlowTriggerError) {
+      return textMessage(
+        `:x: I could not read run ${code(instanceId)} from EnOS. ${escapeMrkdwn(error.userMessage)}`,
+      );
+    }
+    throw error;
+  }
+}

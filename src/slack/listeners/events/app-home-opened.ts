@@ -1,0 +1,71 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { AuditRecord } from '../../../core/ports';
+import { runViewOf } from '../../../core/run-view';
+import { withinBudget } from '../../../core/within-budget';
+import type { ListenerDeps } from '../../app-deps';
+import { retryRateLimited } from '../../retry-rate-limited';
+import { type HomeEntry, homeView } from '../../ui/home-view';
+
+type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
+
+/** Triggers shown on the Home tab. */
+export const HOME_TRIGGERS = 10;
+/** How long the tab waits for EnOS's live statuses before showing the stored ones. */
+export const HOME_STATUS_BUDGET_MS = 2000;
+
+/**
+ * Publishes the App Home tab when its user opens it: their link, the "Trigger a flow" button, and
+ * their last triggers. The live status of each run comes from Get Flow Instance, asked for all of
+ * them at once and each bounded in time; a run that does not answer in time, or already finished
+ * (the watcher recorded its end), shows what the audit record holds.
+ */
+export function appHomeOpened(deps: ListenerDeps) {
+  return async ({ event, body, client }: HomeOpenedArgs): Promise<void> => {
+    // The Messages tab opens this event too; only Home shows this view.
+    if (event.tab !== 'home') return;
+    const teamId = body.team_id;
+    const slackUserId = event.user;
+    const log = deps.logger.child({ team: teamId, user: slackUserId, listener: 'app-home' });
+    await deps.inFlight.run(async () => {
+      try {
+        const [link, records] = await Promise.all([
+          deps.links.get(teamId, slackUserId),
+          deps.audit.listRecent(teamId, { slackUserId, limit: HOME_TRIGGERS }),
+        ]);
+        const entries = await Promise.all(records.map((record) => liveEntry(deps, record)));
+        const view = homeView({
+          link,
+          admins: deps.admins,
+          selfLink: deps.selfLink,
+          entries,
+          now: deps.clock(),
+        });
+        await retryRateLimited(() => client.views.publish({ user_id: slackUserId, view }));
+      } catch (error) {
+        log.error({ err: error }, 'could not publish the Home tab');
+      }
+    });
+  };
+}
+
+async function liveEntry(deps: ListenerDeps, record: AuditRecord): Promise<HomeEntry> {
+  if (record.outcome !== 'triggered' || !record.instanceId || record.run) return { record };
+  try {
+    // As the identity that triggered it: the same EnOS user the watcher asks as.
+    const instance = await withinBudget(
+      deps.enos.getFlowInstance({ userId: record.enosUserId, orgId: record.orgId }, record.instanceId),
+      HOME_STATUS_BUDGET_MS,
+    );
+    return {
+      record,
+      live: runViewOf(instance, {
+        serverZone: deps.enosServerZone ?? 'UTC',
+        now: deps.clock(),
+        triggerTime: record.triggerTime,
+      }),
+    };
+  } catch (error) {
+    deps.logger.debug({ err: error, instanceId: record.instanceId }, 'no live status for the Home tab');
+    return { record };
+  }
+}

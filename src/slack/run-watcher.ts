@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { type NewRunWatch, newRunWatch } from '../core/new-run-watch';
+import { type PollPassSummary, pollDueWatches } from '../core/poll-due-watches';
+import { type PollResult, type PollWatchDeps, pollWatch } from '../core/poll-watch';
+import type { AuditStore, ClaimStore, Clock, EnosGateway, WatchStore } from '../core/ports';
+import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../core/watch-policy';
+import { createRunReporter } from './run-reporter';
+
+/** How the watcher polls: WATCH_* configuration. */
+export interface WatchSettings {
+  policy: WatchPolicy;
+  /** WATCH_LEASE_SECONDS: how long a dead replica's lease blocks a watch. */
+  leaseMs: number;
+  /** WATCH_TICK_SECONDS: how often due watches are looked for; 0 runs no timer (tests call tick()). */
+  tickMs: number;
+  /** Watches taken per pass. */
+  batchSize: number;
+  /** Watches polled at once within a pass. */
+  concurrency: number;
+}
+
+export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
+  policy: DEFAULT_WATCH_POLICY,
+  leaseMs: 120_000,
+  tickMs: 5_000,
+  batchSize: 50,
+  concurrency: 4,
+};
+
+/** What {@link createRunWatcher} is built from. */
+export interface RunWatcherOptions {
+  client: WebClient;
+  enos: EnosGateway;
+  watches: WatchStore;
+  claims: ClaimStore;
+  audit: AuditStore;
+  clock: Clock;
+  logger: Logger;
+  /** ENOS_SERVER_TIMEZONE. */
+  serverZone: string;
+  settings?: Partial<WatchSettings>;
+}
+
+/** The run watcher of one replica. */
+export interface RunWatcher {
+  /** Starts the timer (unref'd: it never keeps the process alive). */
+  start(): void;
+  /** Stops the timer, waits up to `graceMs` for the pass in progress, releases the leases it holds. */
+  stop(graceMs?: number): Promise<void>;
+  /** One pass over the due watches; passes never overlap (a second call waits for the first). */
+  tick(): Promise<PollPassSummary>;
+  /** Adds a triggered run to the watch list (the trigger use case's `startWatch`). */
+  startWatch(run: NewRunWatch): Promise<void>;
+  /** Polls one watched run now, whatever its due time (after a cancel), if no replica is polling it. */
+  pollNow(instanceId: string): Promise<PollResult>;
+}
+
+/**
+ * Follows triggered runs until they finish: every `tickMs` it polls the watches that are due, each
+ * under its lease (see pollWatch), so that replicas sharing a store share the work and each due
+ * time is polled once. The watch list is in the store: a restarted replica resumes every watch.
+ */
+export function createRunWatcher(options: RunWatcherOptions): RunWatcher {
+  const settings: WatchSettings = { ...DEFAULT_WATCH_SETTINGS, ...options.settings };
+  const logger = options.logger.child({ component: 'run-watcher' });
+  const held = new Set<string>();
+  const deps: PollWatchDeps = {
+    enos: options.enos,
+    watches: options.watches,
+    claims: options.claims,
+    audit: options.audit,
+    clock: options.clock,
+    policy: settings.policy,
+    leaseMs: settings.leaseMs,
+    serverZone: options.serverZone,
+    reporter: createRunReporter(options.client, logger),
+    ownerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    held,
+    log: (level, msg, fields) => logger[level](fields ?? {}, msg),
+  };
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<PollPassSummary> | undefined;
+  let stopped = false;
+
+  const tick = (): Promise<PollPassSummary> => {
+    const previous = current ?? Promise.resolve({});
+    const pass = previous
+      .catch(() => ({}))
+      .then(() => pollDueWatches(deps, { limit: settings.batchSize, concurrency: settings.concurrency }))
+      .then((summary) => {
+        if (Object.keys(summary).length > 0) logger.debug({ summary }, 'watch pass');
+        return summary;
+      });
+    current = pass;
+    void pass.then(
+      () => {
+        if (current === pass) current = undefined;
+      },
+      () => {
+        if (current === pass) current = undefined;
+      },
+    );
+    return pass;
+  };
+
+  return {
+    start() {
+      if (timer || stopped || settings.tickMs <= 0) return;
+      timer = setInterval(() => {
+        // A pass still running (a slow EnOS) is not queued behind: the next tick comes soon enough.
+        if (current) return;
+        tick().catch((error: unknown) => logger.error({ err: error }, 'a watch pass failed'));
+      }, settings.tickMs);
+      timer.unref();
+    },
+
+    async stop(graceMs = 10_000) {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      if (current) {
+        let wait: NodeJS.Timeout | undefined;
+        await Promise.race([
+          current.catch(() => undefined),
+          new Promise<void>((resolve) => {
+            wait = setTimeout(resolve, graceMs);
+          }),
+        ]);
+        clearTimeout(wait);
+      }
+      // A poll cut off by the grace period keeps its lease; handing it back lets another replica
+      // take the watch over at once instead of after the lease expires.
+      await Promise.all(
+        [...held].map((key) =>
+          options.claims.release(key).catch((error: unknown) => {
+            logger.warn({ err: error, key }, 'could not release a watch lease; it expires by itself');
+          }),
+        ),
+      );
+    },
+
+    tick,
+
+    async startWatch(run) {
+      await options.watches.put(newRunWatch(settings.policy, run, options.clock()));
+      logger.info({ instanceId: run.instanceId, attemptId: run.attemptId }, 'watching the run');
+    },
+
+    pollNow(instanceId) {
+      return pollWatch(deps, instanceId, { force: true });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { AuditRecord } from '../../core/ports';
+import { attemptLine } from './attempt-line';
+import { context, type SlackMessage, section } from './slack-message';
+
+/** `/flow-trigger history [flowId]`: the team's last trigger attempts, newest first, privately. */
+export function historyMessage(
+  records: AuditRecord[],
+  options: { flowId?: number; teamDomain?: string; limit: number },
+): SlackMessage {
+  const which = options.flowId === undefined ? '' : ` of flow *${options.flowId}*`;
+  if (records.length === 0) {
+    const text = `:scroll: No trigger attempts${which} are on record yet.`;
+    return { text, blocks: [section(text)] };
+  }
+  const title = `:scroll: *The last ${records.length === 1 ? 'trigger attempt' : `${records.length} trigger attempts`}${which}*, newest first`;
+  return {
+    text: title,
+    blocks: [
+      section(title),
+      ...records.map((record) => section(attemptLine(record, { who: true, teamDomain: options.teamDomain }))),
+      context(
+        'Statuses are as the run watcher last recorded them; `/flow-trigger status <instanceId>` asks EnOS now.',
+      ),
+    ],
+  };
+}

@@ -1,0 +1,108 @@
+import type { RunPhase } from '../../core/run-status';
+import { statusName } from '../../core/run-status';
+import { type RunView, runDurationMs } from '../../core/run-view';
+import { formatLocal } from '../../core/time-zone';
+import { code, slackDate } from './mrkdwn';
+
+/*
+ * The words and marks of a run's status, shared by the thread reply, the final message, the
+ * `status` command, `history` and the Home tab, so that a run reads the same everywhere.
+ */
+
+const PHASES: Record<RunPhase, { emoji: string; label: string }> = {
+  scheduled: { emoji: ':calendar:', label: 'Scheduled' },
+  waiting: { emoji: ':hourglass_flowing_sand:', label: 'Waiting' },
+  running: { emoji: ':arrows_counterclockwise:', label: 'Running' },
+  suspended: { emoji: ':double_vertical_bar:', label: 'Suspended' },
+  succeeded: { emoji: ':large_green_circle:', label: 'Succeeded' },
+  failed: { emoji: ':red_circle:', label: 'Failed' },
+  cancelled: { emoji: ':no_entry_sign:', label: 'Cancelled' },
+  skipped: { emoji: ':fast_forward:', label: 'Skipped' },
+};
+
+/** The mark of a phase, e.g. `:large_green_circle:`. */
+export function phaseEmoji(phase: RunPhase): string {
+  return PHASES[phase].emoji;
+}
+
+/** `:large_green_circle: *Succeeded*`; a failure names EnOS's status (FAIL, TIMEOUT…). */
+export function phaseBadge(phase: RunPhase, status?: number): string {
+  const { emoji, label } = PHASES[phase];
+  const detail = phase === 'failed' && status !== undefined ? ` (${statusName(status)})` : '';
+  return `${emoji} *${label}*${detail}`;
+}
+
+/** The phase in lower case, for sentences: "succeeded", "failed (TIMEOUT)". */
+export function phaseWord(phase: RunPhase, status?: number): string {
+  const detail = phase === 'failed' && status !== undefined ? ` (${statusName(status)})` : '';
+  return `${PHASES[phase].label.toLowerCase()}${detail}`;
+}
+
+/** A Slack date token for an instant, with a UTC fallback for clients that cannot render it. */
+export function instant(epochMs: number): string {
+  return slackDate(epochMs, `${formatLocal(epochMs, 'UTC')} UTC`);
+}
+
+/** `45 s`, `4 min 10 s`, `2 h 5 min`, `1 d 3 h`: two units at most. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return seconds % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
+}
+
+/** What the phase means right now, in one line. */
+export function phaseLine(view: RunView): string {
+  const badge = phaseBadge(view.phase, view.status);
+  switch (view.phase) {
+    case 'scheduled':
+      return view.triggerTime === undefined
+        ? `${badge}: EnOS starts it at its trigger time.`
+        : `${badge}: EnOS starts it ${instant(view.triggerTime)}.`;
+    case 'waiting':
+      return (
+        `${badge}: its trigger time has come and EnOS has not started it yet ` +
+        '(a run waits for an earlier run of the same flow to finish).'
+      );
+    case 'running':
+      return view.startedAt === undefined ? `${badge}.` : `${badge} since ${instant(view.startedAt)}.`;
+    case 'suspended':
+      return `${badge}: the run is suspended in EnOS.`;
+    case 'succeeded':
+    case 'failed': {
+      const took = runDurationMs(view);
+      return took === undefined ? `${badge}.` : `${badge} in ${formatDuration(took)}.`;
+    }
+    case 'cancelled':
+      return `${badge}: EnOS stopped the run.`;
+    case 'skipped':
+      return `${badge}: EnOS skipped the run.`;
+  }
+}
+
+/** Start, end and duration, as far as they are known. */
+export function runTimes(view: RunView): string | undefined {
+  const parts: string[] = [];
+  if (view.startedAt !== undefined) parts.push(`Started ${instant(view.startedAt)}`);
+  if (view.endedAt !== undefined) parts.push(`ended ${instant(view.endedAt)}`);
+  const took = runDurationMs(view);
+  if (took !== undefined) parts.push(`took ${formatDuration(took)}`);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+const MAX_TASKS_SHOWN = 10;
+
+/** `*Failed tasks:* `load` (FAIL), `check` (TIMEOUT)`, or undefined when none failed. */
+export function failedTasksLine(view: RunView): string | undefined {
+  if (view.failedTasks.length === 0) return undefined;
+  const shown = view.failedTasks
+    .slice(0, MAX_TASKS_SHOWN)
+    .map((t) => `${code(t.taskName ?? t.taskInstId ?? 'unnamed task')} (${t.status ?? '?'})`);
+  const more =
+    view.failedTasks.length > MAX_TASKS_SHOWN ? ` and ${view.failedTasks.length - MAX_TASKS_SHOWN} more` : '';
+  return `*Failed task${view.failedTasks.length === 1 ? '' : 's'}:* ${shown.join(', ')}${more}`;
+}
