@@ -20,26 +20,17 @@ import {
   startTestApp,
   type TestApp,
 } from '../helpers/start-test-app';
+import { textOf } from '../helpers/text-of';
 
 let t: TestApp;
 afterEach(async () => {
   await t?.stop();
 });
 
-function textOf(message: { args?: Record<string, unknown>; blocks?: unknown } | undefined): string {
-  const blocks = (message?.args?.blocks ?? message?.blocks ?? []) as Array<{
-    text?: { text: string };
-    elements?: Array<{ text?: unknown }>;
-  }>;
-  return blocks
-    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => e.text)])
-    .filter((s): s is string => typeof s === 'string')
-    .join('\n');
-}
-
 const replies = () => t.slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts !== undefined);
 const parents = () => t.slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === undefined);
-const privately = (id: string) => t.slack.responsesOf(id).map((r) => textOf(r.body as { blocks?: unknown }));
+const privately = (id: string) =>
+  t.slack.responsesOf(id).map((r) => textOf({ args: r.body as Record<string, unknown> }));
 
 /** Alice triggers flow 3377 now; the thread reply carries the buttons. */
 async function aliceTriggers(

@@ -6,6 +6,7 @@
 import type { RecordedCall } from '../fakes/fake-slack-api';
 import { DEFAULT_CHANNEL_ID, DEFAULT_TEAM_ID } from '../helpers/slack-requests';
 import { ALICE, NOW, startTestApp, type TestApp } from '../helpers/start-test-app';
+import { textOf } from '../helpers/text-of';
 
 let t: TestApp;
 afterEach(async () => {
@@ -13,17 +14,6 @@ afterEach(async () => {
 });
 
 /** Every mrkdwn text of a message's blocks, joined: what the user reads. */
-function textOf(call: { args: Record<string, unknown> } | undefined): string {
-  const blocks = (call?.args.blocks ?? []) as Array<{
-    text?: { text: string };
-    elements?: Array<{ text?: unknown }>;
-  }>;
-  return blocks
-    .flatMap((b) => [b.text?.text, ...(b.elements ?? []).map((e) => e.text)])
-    .filter((s): s is string => typeof s === 'string')
-    .join('\n');
-}
-
 /** The labels of a message's buttons. */
 function buttonsOf(call: RecordedCall | undefined): string[] {
   const blocks = (call?.args.blocks ?? []) as Array<{
