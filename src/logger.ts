@@ -1,5 +1,4 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -52,6 +51,14 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * pino-pretty only for the readable format: loading it costs about 25 ms of a cold start, and
+ * production logs JSON (docs/benchmarks.md).
+ */
+function loadPinoPretty(): typeof import('pino-pretty') {
+  return require('pino-pretty');
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -71,7 +78,7 @@ export function createLogger(options: LoggerOptions): Logger {
   };
   const destination =
     options.format === 'pretty'
-      ? pretty({
+      ? loadPinoPretty()({
           colorize: options.destination === undefined && process.stdout.isTTY === true,
           sync: true,
           translateTime: 'SYS:HH:MM:ss.l',

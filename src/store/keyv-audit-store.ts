@@ -19,6 +19,9 @@ export interface KeyvAuditStoreDeps {
 /** Index entries read per round trip by `listRecent`; filters may need several pages. */
 const PAGE_SIZE = 50;
 
+/** Records remembered as indexed; a trigger writes its record three times within seconds. */
+const INDEXED_MEMORY = 10_000;
+
 /**
  * Audit records as keyv records (`audit:<team>:<id>`) plus one index per team scored by
  * `requestedAt`, so `listRecent` reads the newest entries first and stops at `limit` instead of
@@ -28,8 +31,16 @@ const PAGE_SIZE = 50;
  *
  * `put` writes the record, then (re)indexes it, so an indexed ID always has a record unless the
  * process died in between; such an entry is skipped. Records are never deleted.
+ *
+ * A trigger writes its record three times (pending, its thread, its outcome) with the same
+ * `requestedAt`, so the index entry is written only when this process has not written it with
+ * that score yet: two statements fewer per trigger. Entries are never removed, so a remembered
+ * one is still there.
  */
 export class KeyvAuditStore implements AuditStore {
+  /** `index:id` → score last written, oldest first; bounded. */
+  private readonly indexed = new Map<string, number>();
+
   constructor(private readonly deps: KeyvAuditStoreDeps) {}
 
   put(record: AuditRecord): Promise<void> {
@@ -37,8 +48,22 @@ export class KeyvAuditStore implements AuditStore {
     return runner.run(`write audit record ${record.teamId}/${record.id}`, async () => {
       const valid = validateForWrite(auditRecordSchema, record, 'audit record');
       await keyv.set(keys.audit(valid.teamId, valid.id), valid);
-      await index.add(keys.auditIndex(valid.teamId), valid.id, Date.parse(valid.requestedAt));
+      const indexName = keys.auditIndex(valid.teamId);
+      const score = Date.parse(valid.requestedAt);
+      const memo = `${indexName}\u0000${valid.id}`;
+      if (this.indexed.get(memo) === score) return;
+      await index.add(indexName, valid.id, score);
+      this.remember(memo, score);
     });
+  }
+
+  private remember(memo: string, score: number): void {
+    this.indexed.delete(memo);
+    if (this.indexed.size >= INDEXED_MEMORY) {
+      const oldest = this.indexed.keys().next().value;
+      if (oldest !== undefined) this.indexed.delete(oldest);
+    }
+    this.indexed.set(memo, score);
   }
 
   get(teamId: string, id: string): Promise<AuditRecord | undefined> {

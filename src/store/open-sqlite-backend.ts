@@ -5,6 +5,7 @@ import Keyv from 'keyv';
 import { StoreError } from '../core/errors';
 import type { Backend, BackendContext } from './backend';
 import { describeError } from './create-operation-runner';
+import { openSqliteConnection, type SqliteConnection } from './open-sqlite-connection';
 import { SQLITE_CLAIMS_SCHEMA, SqliteClaimStore } from './sqlite-claim-store';
 import type { SqliteQuery } from './sqlite-query';
 import { SQLITE_SORTED_INDEX_SCHEMA, SqliteSortedIndex } from './sqlite-sorted-index';
@@ -15,28 +16,8 @@ import { SQLITE_SORTED_INDEX_SCHEMA, SqliteSortedIndex } from './sqlite-sorted-i
  */
 const BUSY_TIMEOUT_MS = 4000;
 
-/**
- * Runs the statements on the connection one at a time, in the order they are asked for.
- *
- * node-sqlite3 prepares and steps a statement on the libuv thread pool, but finalizes it on the
- * main thread, and sqlite3_finalize takes the connection's mutex. With several statements in
- * flight on one connection, the event loop blocked on that mutex until a pool thread finished its
- * statement (an fsync, under FULL): measured as 8 to 13% of the main thread's time under load, and
- * as acks delayed by tens of milliseconds. SQLite runs one statement at a time per connection in
- * any case, so queueing them here loses nothing, and the next statement starts as soon as the
- * previous one is finalized.
- */
-export function oneAtATime(query: SqliteQuery): SqliteQuery {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (sql, ...parameters) => {
-    const result = tail.then(() => query(sql, ...parameters));
-    tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  };
-}
+/** keyv's table, exactly as @keyv/sqlite 4 creates it (table `keyv`, default key size). */
+const KEYV_TABLE_SCHEMA = 'CREATE TABLE IF NOT EXISTS keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )';
 
 /**
  * Opens the SQLite file (creating its directory), in WAL mode so that readers do not block the
@@ -67,18 +48,24 @@ export async function openSqliteBackend(filename: string, context: BackendContex
   // Without a listener, an 'error' event (the adapter emits one when the file cannot be opened)
   // would be thrown by EventEmitter and crash the process.
   keyv.on('error', (error: unknown) => logger.error({ err: error }, 'SQLite store error'));
-  // Every statement, keyv's own included, one at a time: see oneAtATime.
-  const query = oneAtATime(adapter.query as SqliteQuery);
+  const adapterQuery = adapter.query as SqliteQuery;
+  // Every statement, keyv's included, runs on a connection of ours that keeps its statements
+  // prepared (see openSqliteConnection); the adapter's own connection only creates its table.
+  let connection: SqliteConnection | undefined;
+  const query: SqliteQuery = (sql, ...parameters) => {
+    if (!connection) return Promise.reject(new Error('the SQLite connection is not open'));
+    return connection.query(sql, ...parameters);
+  };
   adapter.query = query;
 
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    try {
-      await adapter.disconnect();
-    } catch (error) {
-      logger.warn({ err: error }, 'closing the SQLite store failed');
+    const results = await Promise.allSettled([connection?.close(), adapter.disconnect()]);
+    for (const result of results) {
+      if (result.status === 'rejected')
+        logger.warn({ err: result.reason }, 'closing the SQLite store failed');
     }
   };
 
@@ -86,14 +73,22 @@ export async function openSqliteBackend(filename: string, context: BackendContex
     // Called before this tick ends: the adapter's connection promise must get a handler before it
     // can reject, or a failed open would be an unhandled rejection.
     const setup = (async () => {
+      const [adapterReady, opened] = await Promise.allSettled([
+        adapterQuery('SELECT 1'),
+        openSqliteConnection(inMemory ? ':memory:' : filename, BUSY_TIMEOUT_MS),
+      ]);
+      if (opened.status === 'fulfilled') connection = opened.value;
+      if (adapterReady.status === 'rejected') throw adapterReady.reason;
+      if (opened.status === 'rejected') throw opened.reason;
+      // Also here: with :memory:, each connection has a database of its own.
+      await query(KEYV_TABLE_SCHEMA);
       if (!inMemory) {
         await query('PRAGMA journal_mode = WAL');
         // In WAL mode, NORMAL syncs at checkpoints instead of on every commit (SQLite's advice for
         // WAL): the file stays consistent, a crash of the app loses nothing, and only a power loss
         // or OS crash can drop the last commits, as Redis's default `appendfsync everysec` can.
-        // FULL cost an fsync per statement, about ten per trigger, and node-sqlite3 finalizes each
-        // statement on the main thread under the connection's mutex, so every fsync also stalled
-        // the event loop, acks included (docs/benchmarks.md).
+        // FULL cost an fsync for each of the eight writes of a trigger: on the benchmark machine,
+        // about half of a trigger's end-to-end time (docs/benchmarks.md).
         await query('PRAGMA synchronous = NORMAL');
       }
       for (const statement of [...SQLITE_CLAIMS_SCHEMA, ...SQLITE_SORTED_INDEX_SCHEMA])

@@ -12,6 +12,9 @@ const sqlite3 = createRequire(require.resolve('@keyv/sqlite'))('sqlite3') as typ
  */
 const MAX_PREPARED_STATEMENTS = 256;
 
+/** How long close() waits for the statements in flight (below the store's operation timeout). */
+const CLOSE_WAIT_MS = 4000;
+
 /** A SQLite connection whose `query` reuses prepared statements. */
 export interface SqliteConnection {
   /** Same contract as @keyv/sqlite's `query` (Database#all): positional values or one `$named` object. */
@@ -21,12 +24,12 @@ export interface SqliteConnection {
 }
 
 /**
- * Opens `filename` with a cache of prepared statements. Why not `Database#all`: it prepares a new
- * statement for every call and finalizes it on the main thread, and sqlite3_finalize waits for the
- * connection's mutex, which a thread-pool thread holds while it runs another statement. Under load
- * (a dozen statements per trigger, many triggers in flight) the event loop spent 8 to 13% of its
- * time blocked there (docs/benchmarks.md). A prepared statement is bound and stepped on the
- * thread pool, and finalized only at close: the main thread never waits for the mutex.
+ * Opens `filename` with a cache of prepared statements. Why not `Database#all`, as @keyv/sqlite
+ * does: it prepares a new statement for every call (a trip to the thread pool) and finalizes it
+ * on the main thread, where sqlite3_finalize waits for the connection's mutex while a pool thread
+ * runs another statement. With the dozen statements of a trigger and many triggers in flight,
+ * that was the largest single cost on the event loop; reusing prepared statements raised the
+ * triggers completed per second by about a third (docs/benchmarks.md).
  */
 export function openSqliteConnection(filename: string, busyTimeoutMs: number): Promise<SqliteConnection> {
   return new Promise((resolve, reject) => {
@@ -41,15 +44,15 @@ export function openSqliteConnection(filename: string, busyTimeoutMs: number): P
   });
 }
 
-/** Prepared copies of one SQL statement: one per call in flight, reused when idle. */
-interface StatementPool {
-  idle: Statement[];
-  size: number;
-}
-
 function withStatementCache(db: Database): SqliteConnection {
-  const pools = new Map<string, StatementPool>();
-  let total = 0;
+  /** Idle prepared statements by SQL text: one copy per call that was ever in flight at once. */
+  const idle = new Map<string, Statement[]>();
+  /** Statements kept (idle or in use), against MAX_PREPARED_STATEMENTS. */
+  let kept = 0;
+  /** Calls between taking a statement and giving it back. */
+  let busy = 0;
+  let closed = false;
+  let onIdle: (() => void) | undefined;
 
   const prepare = (sql: string): Promise<Statement> =>
     new Promise<Statement>((resolve, reject) => {
@@ -57,54 +60,64 @@ function withStatementCache(db: Database): SqliteConnection {
       // queued on one before it is prepared.
       const statement = db.prepare(sql, (error) => (error ? reject(error) : resolve(statement)));
     });
+  const finalize = (statement: Statement) =>
+    new Promise<void>((resolve) => statement.finalize(() => resolve()));
 
   const query: SqliteQuery = async (sql, ...parameters) => {
+    if (closed) throw new Error('the SQLite connection is closed');
+    busy += 1;
     // A statement runs one call at a time (node-sqlite3 queues the others, and starts each only
-    // when the event loop has handled the previous one), so concurrent calls of the same SQL each
-    // get a copy of their own.
-    let pool = pools.get(sql);
-    if (!pool) {
-      pool = { idle: [], size: 0 };
-      pools.set(sql, pool);
-    }
-    let statement = pool.idle.pop();
+    // when the event loop has handled the one before), so calls in flight at once get a copy each.
+    let statement = idle.get(sql)?.pop();
     let keep = true;
-    if (!statement) {
-      keep = total < MAX_PREPARED_STATEMENTS;
-      if (keep) {
-        pool.size += 1;
-        total += 1;
-      }
-      try {
-        statement = await prepare(sql);
-      } catch (error) {
-        if (keep) {
-          pool.size -= 1;
-          total -= 1;
-        }
-        throw error;
-      }
-    }
-    const prepared = statement;
     try {
+      if (!statement) {
+        keep = kept < MAX_PREPARED_STATEMENTS;
+        if (keep) kept += 1;
+        try {
+          statement = await prepare(sql);
+        } catch (error) {
+          if (keep) kept -= 1;
+          throw error;
+        }
+      }
+      const prepared = statement;
       return await new Promise<unknown[]>((resolve, reject) => {
         prepared.all(...parameters, (error: Error | null, rows: unknown[]) =>
           error ? reject(error) : resolve(rows),
         );
       });
     } finally {
-      if (keep) pool.idle.push(prepared);
-      // Beyond the bound: used once, as Database#all does.
-      else prepared.finalize();
+      if (statement) {
+        if (keep && !closed) {
+          const copies = idle.get(sql);
+          if (copies) copies.push(statement);
+          else idle.set(sql, [statement]);
+        } else {
+          // Beyond the bound (used once, as Database#all does), or closing.
+          if (keep) kept -= 1;
+          void finalize(statement);
+        }
+      }
+      busy -= 1;
+      if (busy === 0) onIdle?.();
     }
   };
 
   return {
     query,
     async close() {
-      const statements = [...pools.values()].flatMap((pool) => pool.idle);
-      pools.clear();
-      await Promise.all(statements.map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+      closed = true;
+      // sqlite3_close refuses while a statement is unfinalized: let the calls in flight finish.
+      if (busy > 0) {
+        await new Promise<void>((resolve) => {
+          onIdle = resolve;
+          setTimeout(resolve, CLOSE_WAIT_MS).unref();
+        });
+      }
+      const statements = [...idle.values()].flat();
+      idle.clear();
+      await Promise.all(statements.map(finalize));
       await new Promise<void>((resolve, reject) => db.close((error) => (error ? reject(error) : resolve())));
     },
   };

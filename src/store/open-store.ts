@@ -6,7 +6,6 @@ import { createStoreKeys } from './create-store-keys';
 import { KeyvAuditStore } from './keyv-audit-store';
 import { KeyvLinkStore } from './keyv-link-store';
 import { KeyvWatchStore } from './keyv-watch-store';
-import { openRedisBackend } from './open-redis-backend';
 import { openSqliteBackend } from './open-sqlite-backend';
 import { parseStoreUrl } from './parse-store-url';
 import { redactUrl } from './redact-url';
@@ -41,6 +40,14 @@ export interface OpenStoreOptions {
 }
 
 /**
+ * The Redis backend is loaded only when STORE_URL names Redis: its client (@keyv/redis, node-redis)
+ * takes about 100 ms to load, a fifth of a cold start, for nothing on SQLite (docs/benchmarks.md).
+ */
+function loadRedisBackend(): typeof import('./open-redis-backend') {
+  return require('./open-redis-backend');
+}
+
+/**
  * Opens the store named by STORE_URL and checks that it answers:
  * `sqlite://relative/path.sqlite` (relative to the working directory; the directory is created),
  * `sqlite:///absolute/path.sqlite`, `sqlite://:memory:` (one process, one Store: tests),
@@ -66,7 +73,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const backend: Backend =
     location.backend === 'sqlite'
       ? await openSqliteBackend(location.filename, context)
-      : await openRedisBackend(location.url, context);
+      : await loadRedisBackend().openRedisBackend(location.url, context);
   logger.debug({ store: storeName }, 'store opened');
 
   const { keyv, index } = backend;
