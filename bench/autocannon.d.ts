@@ -15,6 +15,8 @@ declare module 'autocannon' {
 
   interface Request extends RequestParams {
     setupRequest?: (request: RequestParams, context: Record<string, unknown>) => RequestParams | undefined;
+    /** Called with each answer's body, just before the client's 'response' event. */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
 
   interface Options {

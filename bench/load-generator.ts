@@ -39,6 +39,12 @@ export interface LoadResult {
   ok: number;
   /** 2xx answers over the whole run, warm-up included. */
   okTotal: number;
+  /**
+   * Of the 2xx answers, those that refused the trigger because the app's queue was full
+   * (TRIGGER_QUEUE_LIMIT): in the measured window, and over the whole run. Bare Bolt refuses none.
+   */
+  refused: number;
+  refusedTotal: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -48,14 +54,19 @@ export interface LoadResult {
   requestsPerSec: number;
   /** Milliseconds from request written to answer read, 2xx answers only. */
   latency: LatencySummary;
+  /** The same, for the answers that took the trigger (not refused) only. */
+  acceptedLatency: LatencySummary;
   /** First sequence number not used: start the next run there. */
   nextSeq: number;
 }
 
+/** What the app's ack says when its trigger queue is full (src/slack/ui/trigger-messages.ts, busyText). */
+const BUSY_MARK = 'flow-trigger is busy';
+
 type ParentMessage = { type: 'run'; id: number; options: LoadOptions } | { type: 'exit' };
 type ChildMessage =
   | { type: 'ready' }
-  | { type: 'progress'; id: number; ok: number }
+  | { type: 'progress'; id: number; ok: number; refused: number }
   | { type: 'result'; id: number; result: LoadResult }
   | { type: 'error'; id: number; message: string };
 
@@ -63,7 +74,12 @@ function run(id: number, options: LoadOptions, send: (m: ChildMessage) => void):
   let seq = options.startSeq;
   let ok = 0;
   let okTotal = 0;
+  let refused = 0;
+  let refusedTotal = 0;
+  /** Set by onResponse, which autocannon calls with the body just before its 'response' event. */
+  let lastRefused = false;
   const latencies: number[] = [];
+  const acceptedLatencies: number[] = [];
   const started = performance.now();
   const measureFrom = started + (options.warmupS ?? 0) * 1000;
   return new Promise((resolve, reject) => {
@@ -80,6 +96,9 @@ function run(id: number, options: LoadOptions, send: (m: ChildMessage) => void):
           {
             method: 'POST',
             path: '/slack/events',
+            onResponse: (_status, body) => {
+              lastRefused = body.includes(BUSY_MARK);
+            },
             setupRequest: (req) => {
               const { body, headers } = signedTrigger(options.plan, seq);
               seq += 1;
@@ -99,12 +118,15 @@ function run(id: number, options: LoadOptions, send: (m: ChildMessage) => void):
           sent: seq - options.startSeq,
           ok,
           okTotal,
+          refused,
+          refusedTotal,
           non2xx: result.non2xx,
           errors: result.errors,
           timeouts: result.timeouts,
           elapsedS,
           requestsPerSec: ok / elapsedS,
           latency: summarize(latencies),
+          acceptedLatency: summarize(acceptedLatencies),
           nextSeq: seq,
         });
       },
@@ -112,11 +134,17 @@ function run(id: number, options: LoadOptions, send: (m: ChildMessage) => void):
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       if (statusCode < 200 || statusCode >= 300) return;
       okTotal += 1;
+      if (lastRefused) refusedTotal += 1;
       if (performance.now() < measureFrom) return;
       ok += 1;
       latencies.push(responseTime);
+      if (lastRefused) refused += 1;
+      else acceptedLatencies.push(responseTime);
     });
-    const progress = setInterval(() => send({ type: 'progress', id, ok: okTotal }), 100);
+    const progress = setInterval(
+      () => send({ type: 'progress', id, ok: okTotal, refused: refusedTotal }),
+      100,
+    );
   });
 }
 
@@ -141,8 +169,11 @@ function serve(): void {
 /** The parent's handle on a load generator process. */
 export interface LoadGenerator {
   readonly pid: number;
-  /** Runs one load; `onProgress` gets the number of 2xx answers so far (warm-up included), about every 100 ms. */
-  run(options: LoadOptions, onProgress?: (ok: number) => void): Promise<LoadResult>;
+  /**
+   * Runs one load; `onProgress` gets the number of 2xx answers so far and how many of them refused
+   * as busy (warm-up included), about every 100 ms.
+   */
+  run(options: LoadOptions, onProgress?: (ok: number, refused: number) => void): Promise<LoadResult>;
   close(): Promise<void>;
 }
 
@@ -167,7 +198,11 @@ export async function startLoadGenerator(options: { cpu?: number } = {}): Promis
   let nextId = 1;
   const pending = new Map<
     number,
-    { resolve: (r: LoadResult) => void; reject: (e: Error) => void; onProgress?: (ok: number) => void }
+    {
+      resolve: (r: LoadResult) => void;
+      reject: (e: Error) => void;
+      onProgress?: (ok: number, refused: number) => void;
+    }
   >();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.on('exit', (code) => {
@@ -184,7 +219,7 @@ export async function startLoadGenerator(options: { cpu?: number } = {}): Promis
       }
       const p = pending.get(m.id);
       if (!p) return;
-      if (m.type === 'progress') p.onProgress?.(m.ok);
+      if (m.type === 'progress') p.onProgress?.(m.ok, m.refused);
       else {
         pending.delete(m.id);
         if (m.type === 'result') p.resolve(m.result);

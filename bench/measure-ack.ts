@@ -94,22 +94,23 @@ export async function measureAck(options: AckOptions): Promise<AckPhase> {
             plan: world.plan,
             startSeq: seq,
           },
-          (ok) => {
-            maxBacklog = Math.max(maxBacklog, ok - world.replies.replies);
+          (ok, refused) => {
+            maxBacklog = Math.max(maxBacklog, ok - refused - world.replies.replies);
           },
         );
         seq = measured.nextSeq;
         const run: AckRun = { kind, connections, ...(rate === undefined ? {} : { rate }), load: measured };
         if (kind === 'app') {
           appAcked += measured.okTotal;
+          const taken = measured.okTotal - measured.refusedTotal;
           const loadEnded = performance.now();
-          const drained = await world.replies.waitForReplies(measured.okTotal, options.drainTimeoutMs);
+          const drained = await world.replies.waitForReplies(taken, options.drainTimeoutMs);
           run.drainMs = Math.max(0, performance.now() - loadEnded - 200);
-          run.completedPerSec = measured.okTotal / ((loadEnded + run.drainMs - loadStarted) / 1000);
+          run.completedPerSec = taken / ((loadEnded + run.drainMs - loadStarted) / 1000);
           run.replies = world.replies.replies;
           run.triggered = world.replies.triggered;
           run.maxBacklog = maxBacklog;
-          if (!drained) log(`  ! only ${run.replies} of ${measured.okTotal} thread replies arrived`);
+          if (!drained) log(`  ! only ${run.replies} of ${taken} thread replies arrived`);
           world.replies.resetCounts();
         }
         runs.push(run);
@@ -118,6 +119,9 @@ export async function measureAck(options: AckOptions): Promise<AckPhase> {
             `p99 ${measured.latency.p99.toFixed(2)} ms, ${measured.requestsPerSec.toFixed(0)} req/s` +
             (measured.non2xx + measured.errors + measured.timeouts > 0
               ? ` (non-2xx ${measured.non2xx}, errors ${measured.errors}, timeouts ${measured.timeouts})`
+              : '') +
+            (measured.refusedTotal > 0
+              ? `; ${measured.refused} refused as busy (accepted p50 ${measured.acceptedLatency.p50.toFixed(2)} ms, p99 ${measured.acceptedLatency.p99.toFixed(2)} ms)`
               : '') +
             (run.replies !== undefined
               ? `; ${run.triggered}/${run.replies} replies triggered, drained in ${run.drainMs?.toFixed(0)} ms ` +

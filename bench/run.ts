@@ -9,6 +9,8 @@
  *   npm run bench -- --no-pin           # no taskset pinning
  *   npm run bench -- --log-level info   # the app's LOG_LEVEL (default warn)
  *   npm run bench -- --dist /tmp/old/dist   # the app from another build (before/after comparisons)
+ *   npm run bench -- --cpu-prof /tmp/prof   # a V8 CPU profile of each app process, into that folder
+ *   npm run bench -- --app-env TRIGGER_CONCURRENCY=8   # a variable for every app process (repeatable)
  *
  * Everything runs on 127.0.0.1: the fake Slack Web API and the fake EnOS gateway live in this
  * process, the load generator in a child process, the app (or bare Bolt) in another.
@@ -23,9 +25,9 @@ import { measureColdStart } from './measure-cold-start';
 import { measureE2e } from './measure-e2e';
 import { measureMemory } from './measure-memory';
 import { type BenchResults, evaluateTargets, type Machine, renderMarkdown, writeResults } from './report';
-import { killAllServers, useAppBuild } from './start-server';
+import { killAllServers, profileApp, useAppBuild } from './start-server';
 import { ROOT } from './trigger-requests';
-import { createWorld, type World } from './world';
+import { createWorld, overrideAppEnv, type World } from './world';
 
 const PHASES = ['ack', 'e2e', 'memory', 'cold'] as const;
 type Phase = (typeof PHASES)[number];
@@ -48,11 +50,20 @@ interface Args {
   logLevel: string;
   out?: string;
   dist?: string;
+  cpuProf?: string;
+  appEnv: Record<string, string>;
   only: Phase[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, pin: true, write: true, logLevel: 'warn', only: [...PHASES] };
+  const args: Args = {
+    quick: false,
+    pin: true,
+    write: true,
+    logLevel: 'warn',
+    appEnv: {},
+    only: [...PHASES],
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     const value = () => {
@@ -66,7 +77,12 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--log-level') args.logLevel = value();
     else if (a === '--out') args.out = value();
     else if (a === '--dist') args.dist = value();
-    else if (a === '--only') {
+    else if (a === '--cpu-prof') args.cpuProf = value();
+    else if (a === '--app-env') {
+      const [key, ...rest] = value().split('=');
+      if (!key || rest.length === 0) throw new Error('--app-env needs KEY=VALUE');
+      args.appEnv[key] = rest.join('=');
+    } else if (a === '--only') {
       const only = value().split(',');
       for (const p of only)
         if (!(PHASES as readonly string[]).includes(p))
@@ -75,7 +91,14 @@ function parseArgs(argv: string[]): Args {
     } else throw new Error(`unknown argument ${a}`);
   }
   // Partial, quick or other-build runs print only, unless asked: the docs hold full runs of this tree.
-  if (args.quick || args.dist || args.only.length < PHASES.length) args.write = argv.includes('--write');
+  if (
+    args.quick ||
+    args.dist ||
+    args.cpuProf ||
+    Object.keys(args.appEnv).length > 0 ||
+    args.only.length < PHASES.length
+  )
+    args.write = argv.includes('--write');
   return args;
 }
 
@@ -140,6 +163,9 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   if (args.dist) log(`app build: ${useAppBuild(args.dist)}`);
   else buildIfStale(log);
+  if (args.cpuProf) log(`CPU profiles of the app: ${profileApp(args.cpuProf)}`);
+  overrideAppEnv(args.appEnv);
+  for (const [key, value] of Object.entries(args.appEnv)) log(`app environment: ${key}=${value}`);
 
   const pinned = args.pin && os.cpus().length >= 2 && pinSelf(BENCH_CPU);
   const cpu = pinned ? APP_CPU : undefined;

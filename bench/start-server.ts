@@ -66,6 +66,14 @@ export function useAppBuild(distDir: string): string {
   return appMain;
 }
 
+let appProfileDir: string | undefined;
+
+/** Writes a V8 CPU profile of every app process into `dir` (`--cpu-prof`): to see where its time goes. */
+export function profileApp(dir: string): string {
+  appProfileDir = resolve(dir);
+  return appProfileDir;
+}
+
 /** Kills every child still running (SIGKILL): for error paths and signals. */
 export function killAllServers(): void {
   for (const child of children) {
@@ -102,7 +110,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const port = await freePort();
   const script = options.kind === 'app' ? appMain : join(ROOT, 'bench/bare-bolt.js');
-  const nodeArgv = [...(options.nodeArgs ?? []), script];
+  const profile =
+    options.kind === 'app' && appProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${appProfileDir}`] : [];
+  const nodeArgv = [...profile, ...(options.nodeArgs ?? []), script];
   const [command, args] =
     options.cpu !== undefined
       ? ['taskset', ['-c', String(options.cpu), process.execPath, ...nodeArgv]]

@@ -43,7 +43,8 @@ export interface World {
   storeUrl: string;
   replies: ReplyObserver;
   /** Environment of the app (PORT is added by startServer). */
-  appEnv(logLevel: string): Record<string, string>;
+  /** Environment of the app: production-like, then the `--app-env` overrides, then `extra`. */
+  appEnv(logLevel: string, extra?: Record<string, string>): Record<string, string>;
   /** Environment of bare Bolt. */
   bareEnv(): Record<string, string>;
   close(): Promise<void>;
@@ -109,6 +110,13 @@ function observeReplies(slack: FakeSlackApi): ReplyObserver {
 }
 
 /** Starts the fakes and seeds them and the store for `plan`. */
+let appEnvOverrides: Record<string, string> = {};
+
+/** Variables every app process of this run gets on top of the defaults (`--app-env KEY=VALUE`). */
+export function overrideAppEnv(env: Record<string, string>): void {
+  appEnvOverrides = { ...env };
+}
+
 export async function createWorld(plan: Omit<TriggerPlan, 'responseUrl'>): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'flow-trigger-bench-'));
   const slack = await startFakeSlackApi();
@@ -156,7 +164,7 @@ export async function createWorld(plan: Omit<TriggerPlan, 'responseUrl'>): Promi
     dir,
     storeUrl,
     replies,
-    appEnv: (logLevel) => ({
+    appEnv: (logLevel, extra = {}) => ({
       NODE_ENV: 'production',
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -168,6 +176,8 @@ export async function createWorld(plan: Omit<TriggerPlan, 'responseUrl'>): Promi
       STORE_URL: storeUrl,
       LOG_LEVEL: logLevel,
       LOG_FORMAT: 'json',
+      ...appEnvOverrides,
+      ...extra,
     }),
     bareEnv: () => ({
       NODE_ENV: 'production',

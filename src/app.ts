@@ -52,16 +52,6 @@ function httpReceiver(signingSecret: string, logger: ReturnType<typeof boltLogge
   return receiver;
 }
 
-/** Web API calls get a deadline: the client has none by default, and a hung call would hang a trigger. */
-function fetchWithTimeout(timeoutMs: number): typeof fetch {
-  return (input, init) => {
-    const signal = init?.signal
-      ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
-      : AbortSignal.timeout(timeoutMs);
-    return fetch(input, { ...init, signal });
-  };
-}
-
 /**
  * Builds the Bolt app, HTTP or Socket Mode, with every listener registered. Nothing is read from
  * the environment here: `main.ts` and the tests hand everything in.
@@ -74,8 +64,9 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     retryConfig: { retries: slack.apiRetries ?? 0 },
     // 429s surface as errors with retryAfter, and are retried where that is safe (retryRateLimited).
     rejectRateLimitedCalls: true,
+    // A deadline per call (the client's default is none: a hung call would hang a trigger). The
+    // client applies it to the whole call, body included, with AbortSignal.timeout.
     timeout: slack.apiTimeoutMs,
-    fetch: fetchWithTimeout(slack.apiTimeoutMs),
   };
   const app = slack.appToken
     ? new App({
@@ -85,12 +76,16 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
         logger,
         clientOptions,
         customRoutes: [healthz],
+        convoStore: false,
         installerOptions: { port: slack.port },
         deferInitialization: true,
       })
     : new App({
         token: slack.botToken,
         receiver: httpReceiver(slack.signingSecret ?? '', logger),
+        // Bolt's conversation store is unused here, and its lookup on every request costs a thrown
+        // Error when nothing is stored (about 3% of the CPU under load, docs/benchmarks.md).
+        convoStore: false,
         logger,
         clientOptions,
         deferInitialization: true,

@@ -146,6 +146,18 @@ const schema = enosSchema.extend({
   LOG_FORMAT: optional(z.enum(['json', 'pretty'], { error: 'LOG_FORMAT must be json or pretty' })),
   NODE_ENV: optional(z.string()),
   USER_TZ_CACHE_SECONDS: optional(positiveInt('USER_TZ_CACHE_SECONDS', 'seconds')).default(600),
+  TRIGGER_CONCURRENCY: optional(
+    positiveInt('TRIGGER_CONCURRENCY', 'triggers').max(1000, {
+      error: 'TRIGGER_CONCURRENCY must be at most 1000',
+    }),
+  ).default(16),
+  TRIGGER_QUEUE_LIMIT: optional(
+    z.coerce
+      .number({ error: 'TRIGGER_QUEUE_LIMIT must be a whole number of triggers' })
+      .int({ error: 'TRIGGER_QUEUE_LIMIT must be a whole number of triggers' })
+      .min(0, { error: 'TRIGGER_QUEUE_LIMIT must be 0 or more' })
+      .max(100_000, { error: 'TRIGGER_QUEUE_LIMIT must be at most 100000' }),
+  ).default(200),
 });
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
@@ -187,6 +199,8 @@ export interface Config {
   selfLink?: 'email';
   log: { level: (typeof LOG_LEVELS)[number]; format: 'json' | 'pretty' };
   userTzCacheMs: number;
+  /** Triggers run at once, and waiting at most beyond those (src/in-flight.ts). */
+  triggers: { concurrency: number; queueLimit: number };
   /** The zone EnOS writes run times in (`yyyy-MM-dd HH:mm:ss` without a zone). */
   enosServerTimezone: string;
   /** How triggered runs are watched. */
@@ -257,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
     },
     userTzCacheMs: e.USER_TZ_CACHE_SECONDS * 1000,
+    triggers: { concurrency: e.TRIGGER_CONCURRENCY, queueLimit: e.TRIGGER_QUEUE_LIMIT },
     enosServerTimezone: e.ENOS_SERVER_TIMEZONE,
     watch: {
       maxMs: Math.round(e.WATCH_MAX_HOURS * 3_600_000),

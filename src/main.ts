@@ -3,33 +3,12 @@ import { existsSync } from 'node:fs';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createEnosClient } from './enos/create-enos-client';
-import { createInFlight, type InFlight } from './in-flight';
+import { createInFlight } from './in-flight';
 import { createLogger } from './logger';
 import { openStore } from './store/open-store';
 
 /** How long shutdown waits for triggers in flight before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 20_000;
-
-/**
- * Starts each piece of background work on the next turn of the event loop (setImmediate) instead
- * of in the microtasks right after its ack. When a burst of commands arrives at once, the acks of
- * all of them then go out before any trigger starts its work, instead of each request waiting for
- * the synchronous start of every trigger acked before it (docs/benchmarks.md, the burst level).
- * Shutdown still waits for the work: it is counted from the moment it is handed in.
- */
-function afterPendingAcks(inFlight: InFlight): InFlight {
-  return {
-    run: (work) =>
-      inFlight.run(async () => {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        await work();
-      }),
-    get size() {
-      return inFlight.size;
-    },
-    drain: (timeoutMs) => inFlight.drain(timeoutMs),
-  };
-}
 
 /**
  * The composition root: the only reader of `process.env`. It wires the real adapters together
@@ -84,9 +63,17 @@ async function main(): Promise<number> {
     requestTimeoutMs: config.enos.requestTimeoutMs,
     logger,
   });
-  const inFlight = afterPendingAcks(
-    createInFlight((error) => logger.error({ err: error }, 'background work failed')),
-  );
+  const inFlight = createInFlight({
+    ...config.triggers,
+    onError: (error) => logger.error({ err: error }, 'background work failed'),
+    onOverload: ({ full, waiting, refused }) =>
+      full
+        ? logger.warn(
+            { waiting, concurrency: config.triggers.concurrency },
+            'trigger queue full: refusing new triggers until it drains (TRIGGER_QUEUE_LIMIT)',
+          )
+        : logger.warn({ waiting, refused }, 'trigger queue accepting again'),
+  });
 
   const app = createApp(
     {

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       selfLink: undefined,
       log: { level: 'info', format: 'pretty' },
       userTzCacheMs: 600000,
+      triggers: { concurrency: 16, queueLimit: 200 },
       enosServerTimezone: 'UTC',
       watch: { maxMs: 86_400_000, pollMinMs: 15_000, pollMaxMs: 300_000, tickMs: 5_000, leaseMs: 120_000 },
     });
@@ -64,6 +65,8 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       NODE_ENV: 'production',
       ENOS_REQUEST_TIMEOUT_MS: '2500',
+      TRIGGER_CONCURRENCY: '4',
+      TRIGGER_QUEUE_LIMIT: '0',
     });
     expect(config.slack.mode).toBe('socket');
     expect(config.slack.signingSecret).toBeUndefined();
@@ -75,6 +78,18 @@ describe('loadConfig', () => {
     expect(config.selfLink).toBe('email');
     expect(config.log).toEqual({ level: 'debug', format: 'json' });
     expect(config.enos.requestTimeoutMs).toBe(2500);
+    expect(config.triggers).toEqual({ concurrency: 4, queueLimit: 0 });
+  });
+
+  it('refuses trigger limits that would stop every trigger or hold unbounded work', () => {
+    expect(problemsOf({ ...valid, TRIGGER_CONCURRENCY: '0', TRIGGER_QUEUE_LIMIT: '-1' })).toEqual([
+      'TRIGGER_CONCURRENCY must be greater than 0',
+      'TRIGGER_QUEUE_LIMIT must be 0 or more',
+    ]);
+    expect(problemsOf({ ...valid, TRIGGER_CONCURRENCY: '1001', TRIGGER_QUEUE_LIMIT: 'lots' })).toEqual([
+      'TRIGGER_CONCURRENCY must be at most 1000',
+      'TRIGGER_QUEUE_LIMIT must be a whole number of triggers',
+    ]);
   });
 
   it('reports every problem at once, each naming its variable and the fix', () => {

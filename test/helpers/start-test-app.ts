@@ -107,6 +107,8 @@ export interface TestAppOptions {
   selfLink?: boolean;
   /** ENOS_SERVER_TIMEZONE (default UTC, the fake EnOS's zone). */
   enosServerZone?: string;
+  /** TRIGGER_CONCURRENCY and TRIGGER_QUEUE_LIMIT (default 16 and 200, as in production). */
+  triggers?: { concurrency: number; queueLimit: number };
 }
 
 export interface TestApp {
@@ -173,7 +175,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     retryBackoffMs: [10, 20],
     logger,
   });
-  const inFlight = createInFlight((error) => logger.error({ err: error }, 'background work failed'));
+  const inFlight = createInFlight({
+    ...(options.triggers ?? { concurrency: 16, queueLimit: 200 }),
+    onError: (error) => logger.error({ err: error }, 'background work failed'),
+    onOverload: (event) => logger.warn(event, 'trigger queue overload'),
+  });
   let ids = 0;
   const app = createApp(
     {

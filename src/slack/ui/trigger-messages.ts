@@ -185,3 +185,26 @@ export function unexpectedErrorMessage(ref: string): SlackMessage {
       `Tell the flow-trigger maintainers this reference: ${code(ref)}.`,
   );
 }
+
+/**
+ * The trigger queue is full (TRIGGER_QUEUE_LIMIT): said in the ack, before anything is claimed,
+ * so that running the command again later is safe.
+ */
+export function busyText(waiting: number): string {
+  return (
+    `flow-trigger is busy: ${waiting} triggers are waiting for their turn, so it takes no more for now. ` +
+    'Nothing was triggered. Try again in a minute; if this keeps happening, tell the flow-trigger maintainers.'
+  );
+}
+
+export function busyMessage(waiting: number): SlackMessage {
+  return textMessage(`:hourglass: ${busyText(waiting)}`);
+}
+
+/** A queued trigger that never started before the app stopped (a restart or a deployment). */
+export function abandonedMessage(flowId?: number): SlackMessage {
+  const what = flowId === undefined ? 'your trigger' : `your trigger of flow *${flowId}*`;
+  return textMessage(
+    `:x: flow-trigger was restarting before ${what} got its turn, so nothing was triggered. Try again.`,
+  );
+}

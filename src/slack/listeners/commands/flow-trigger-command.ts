@@ -13,6 +13,8 @@ import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
 import {
+  abandonedMessage,
+  busyMessage,
   slackUnreachableMessage,
   unexpectedErrorMessage,
   usageErrorMessage,
@@ -49,10 +51,9 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       await ack(ephemeral(helpMessage(deps.admins, deps.selfLink)));
       return;
     }
-    await ack();
-
     const log = deps.logger.child({ team: command.team_id, user: command.user_id, command: cmd.kind });
     if (cmd.kind === 'modal') {
+      await ack();
       // views.open comes first, before any store or Slack call: the trigger_id lives 3 s. A
       // redelivered command needs no claim: its trigger_id is spent, so views.open refuses it.
       await deps.inFlight.run(() =>
@@ -67,7 +68,7 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       );
       return;
     }
-    await deps.inFlight.run(async () => {
+    const work = async () => {
       try {
         // Socket Mode redelivers an envelope it thinks was lost; trigger_id is unique per invocation.
         const first = await claimDelivery(deps.claims, `command:${command.team_id}:${command.trigger_id}`);
@@ -87,7 +88,25 @@ export function flowTriggerCommand(deps: ListenerDeps) {
           log.error({ err, ref }, 'could not tell the caller about the failure'),
         );
       }
-    });
+    };
+    if (cmd.kind !== 'trigger') {
+      await ack();
+      await deps.inFlight.run(work);
+      return;
+    }
+    // Triggers wait for a turn (TRIGGER_CONCURRENCY); when too many already wait, the ack says so
+    // and nothing is claimed, so running the command again later is safe.
+    const flowId = cmd.flowId;
+    const done = deps.inFlight.enqueue(work, () =>
+      respond(ephemeral(abandonedMessage(flowId))).then(() => {}),
+    );
+    if (!done) {
+      log.info({ flowId, waiting: deps.inFlight.waiting }, 'trigger refused: the queue is full');
+      await ack(ephemeral(busyMessage(deps.inFlight.waiting)));
+      return;
+    }
+    await ack();
+    await done;
   };
 }
 

@@ -13,7 +13,12 @@ import { triggerDepsFrom } from '../../trigger-deps';
 import { escapeMrkdwn } from '../../ui/mrkdwn';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
-import { slackUnreachableMessage, unexpectedErrorMessage } from '../../ui/trigger-messages';
+import {
+  abandonedMessage,
+  busyText,
+  slackUnreachableMessage,
+  unexpectedErrorMessage,
+} from '../../ui/trigger-messages';
 import { decodeModalMetadata, type TriggerModalMetadata } from '../../ui/trigger-modal-metadata';
 import { inlineError } from '../../ui/trigger-modal-text';
 import {
@@ -106,8 +111,6 @@ export function submitTriggerModal(deps: ListenerDeps) {
       await fail(slackFormErrors(checked.errors, values, read.inputs));
       return;
     }
-    await ack();
-
     const form = checked.form;
     // Bolt's `respond` posts to response_urls[0]: the one of "Post in" (response_url_enabled), for the
     // chosen conversation. It reaches the caller there even where the bot is not a member.
@@ -125,35 +128,46 @@ export function submitTriggerModal(deps: ListenerDeps) {
       }
     };
 
-    await deps.inFlight.run(async () => {
-      try {
-        // A double click on Submit sends the same view twice; Socket Mode may redeliver it. The view
-        // id is unique per opened form, and only a valid form gets here (a form refused inline stays
-        // open and may be submitted again), so one claim per view means one trigger per form.
-        const first = await claimDelivery(deps.claims, `view:${teamId}:${view.id}`);
-        if (!first) {
-          log.info('the same form was submitted again (double click or redelivery): ignored');
-          return;
+    const done = deps.inFlight.enqueue(
+      async () => {
+        try {
+          // A double click on Submit sends the same view twice; Socket Mode may redeliver it. The view
+          // id is unique per opened form, and only a valid form gets here (a form refused inline stays
+          // open and may be submitted again), so one claim per view means one trigger per form.
+          const first = await claimDelivery(deps.claims, `view:${teamId}:${view.id}`);
+          if (!first) {
+            log.info('the same form was submitted again (double click or redelivery): ignored');
+            return;
+          }
+          await runTrigger(deps, form, {
+            teamId,
+            slackUserId,
+            teamDomain: body.team?.domain,
+            client,
+            privately,
+            log,
+            tell,
+          });
+        } catch (error) {
+          const ref = deps.newId();
+          log.error({ err: error, ref }, 'trigger form submission failed');
+          await tell(
+            error instanceof FlowTriggerError
+              ? textMessage(`:x: ${escapeMrkdwn(error.userMessage)}`)
+              : unexpectedErrorMessage(ref),
+          );
         }
-        await runTrigger(deps, form, {
-          teamId,
-          slackUserId,
-          teamDomain: body.team?.domain,
-          client,
-          privately,
-          log,
-          tell,
-        });
-      } catch (error) {
-        const ref = deps.newId();
-        log.error({ err: error, ref }, 'trigger form submission failed');
-        await tell(
-          error instanceof FlowTriggerError
-            ? textMessage(`:x: ${escapeMrkdwn(error.userMessage)}`)
-            : unexpectedErrorMessage(ref),
-        );
-      }
-    });
+      },
+      () => tell(abandonedMessage(form.flowId)),
+    );
+    if (!done) {
+      // The form stays open with everything filled in: submitting again later is one click.
+      log.info({ flowId: form.flowId, waiting: deps.inFlight.waiting }, 'trigger refused: the queue is full');
+      await fail({ [MODAL_BLOCK.flow]: busyText(deps.inFlight.waiting) });
+      return;
+    }
+    await ack();
+    await done;
   };
 }
 
