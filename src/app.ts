@@ -4,7 +4,6 @@ import type { AppDeps, ListenerDeps } from './slack/app-deps';
 import { boltLogger } from './slack/bolt-logger';
 import { guardRequestBody } from './slack/guard-request-body';
 import { register as registerActions } from './slack/listeners/actions';
-import { registerRunActions } from './slack/listeners/actions/register-run-actions';
 import { register as registerCommands } from './slack/listeners/commands';
 import { register as registerEvents } from './slack/listeners/events';
 import { register as registerOptions } from './slack/listeners/options';
@@ -115,7 +114,6 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
   registerActions(app, listenerDeps);
   registerOptions(app, listenerDeps);
   registerViews(app, listenerDeps);
-  registerRunActions(app, listenerDeps);
   registerEvents(app, listenerDeps);
 
   app.error(async (error) => {

@@ -26,6 +26,9 @@ function isReadable(req: IncomingMessage, body: Buffer): boolean {
   const text = body.toString('utf8');
   const type = req.headers['content-type'];
   if (type === 'application/x-www-form-urlencoded') {
+    // Slash commands (most requests) carry no payload field: nothing to check, and no second parse
+    // of the form on the ack path. `=` and `&` inside a value arrive encoded, so this finds only the field.
+    if (!text.startsWith('payload=') && !text.includes('&payload=')) return true;
     const { payload } = parse(text);
     return typeof payload !== 'string' || isObjectPayload(payload);
   }

@@ -4,8 +4,15 @@
  * later attempt works; a queued trigger that never got its turn before shutdown is not dropped
  * silently.
  */
+
+import { RUN_ACTION, RUN_ACTIONS_BLOCK } from '../../src/slack/ids';
 import { currentForm, submitForm } from '../helpers/modal-requests';
-import { DEFAULT_TEAM_ID, sendSlashCommand } from '../helpers/slack-requests';
+import {
+  blockActionsPayload,
+  DEFAULT_TEAM_ID,
+  sendInteraction,
+  sendSlashCommand,
+} from '../helpers/slack-requests';
 import { ALICE, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
 import { textOf } from '../helpers/text-of';
 
@@ -14,8 +21,7 @@ afterEach(async () => {
   await t?.stop();
 });
 
-const BUSY =
-  'flow-trigger is busy: 0 triggers are waiting for their turn, so it takes no more for now. Nothing was triggered.';
+const BUSY = 'flow-trigger is busy with other triggers and takes no more for now. Nothing was triggered.';
 
 let sent = 0;
 /** Sends `/flow-trigger <text>` as Alice without waiting for the work after the ack. */
@@ -126,6 +132,61 @@ describe('a full trigger queue', () => {
       expect.stringContaining('Triggered flow *4401*'),
     ]);
     expect(t.slack.responsesOf(first.responseUrlId)).toEqual([]);
+  });
+
+  it('says how many wait when it refuses a command', async () => {
+    t = await startTestApp({ triggers: { concurrency: 1, queueLimit: 1 } });
+    t.enos.addFlow({ flowId: 4400, flowName: 'hourly load', owner: 'alice' });
+    await occupyTheSlot(400);
+    expect((await send('4400 REPLACE=queued').response).body).toBe('');
+    const ack = await send('4400 REPLACE=refused').response;
+    expect(textOf({ args: ack.json as Record<string, unknown> })).toContain(
+      'flow-trigger is busy with other triggers (1 waiting for their turn) and takes no more for now.',
+    );
+    await t.settle();
+    expect(t.enos.requestsOf('flows.updateAndTrigger').map((r) => r.body)).toEqual([
+      expect.objectContaining({ flowId: 3377 }),
+      expect.objectContaining({ flowId: 4400, parameters: [{ key: 'REPLACE', value: 'queued' }] }),
+    ]);
+  });
+
+  it('answers a Run again click privately that nothing was triggered, and takes the next click', async () => {
+    t = await startTestApp({ triggers: { concurrency: 1, queueLimit: 0 } });
+    t.enos.addFlow({ flowId: 4400, flowName: 'hourly load', owner: 'alice' });
+    // At a time, so that Run again (now) is not the same request for the one-minute duplicate guard.
+    await t.command('4400 at 14:00 REPLACE=ddee');
+    const reply = t.slack.callsOf('chat.postMessage').find((c) => c.args.thread_ts !== undefined)!;
+    const attemptId = (await t.store.audit.listRecent(DEFAULT_TEAM_ID, { limit: 1 }))[0]!.id;
+    // Later than EnOS's minute between two triggers of a flow.
+    t.clock.advance(5 * 60_000);
+    const clickRunAgain = (responseUrlId: string) =>
+      sendInteraction(
+        t.baseUrl,
+        SIGNING_SECRET,
+        blockActionsPayload({
+          user_id: ALICE.slackUserId,
+          actions: [{ action_id: RUN_ACTION.again, value: attemptId, block_id: RUN_ACTIONS_BLOCK }],
+          thread_ts: String(reply.args.thread_ts),
+          response_url: t.slack.responseUrl(responseUrlId),
+        }),
+      );
+
+    await occupyTheSlot(400);
+    expect((await clickRunAgain('click-busy')).status).toBe(200);
+    await t.settle();
+    expect(privateTexts('click-busy')).toEqual([
+      `:hourglass: ${BUSY} Try again in a minute; if this keeps happening, tell the flow-trigger maintainers.`,
+    ]);
+    expect(
+      t.enos.requestsOf('flows.updateAndTrigger').map((r) => (r.body as { flowId: number }).flowId),
+    ).toEqual([4400, 3377]);
+
+    await clickRunAgain('click-later');
+    await t.settle();
+    expect(
+      t.enos.requestsOf('flows.updateAndTrigger').map((r) => (r.body as { flowId: number }).flowId),
+    ).toEqual([4400, 3377, 4400]);
+    expect(privateTexts('click-later')).toEqual([]);
   });
 });
 

@@ -191,9 +191,10 @@ export function unexpectedErrorMessage(ref: string): SlackMessage {
  * so that running the command again later is safe.
  */
 export function busyText(waiting: number): string {
+  const queue = waiting > 0 ? ` (${waiting} waiting for their turn)` : '';
   return (
-    `flow-trigger is busy: ${waiting} triggers are waiting for their turn, so it takes no more for now. ` +
-    'Nothing was triggered. Try again in a minute; if this keeps happening, tell the flow-trigger maintainers.'
+    `flow-trigger is busy with other triggers${queue} and takes no more for now. Nothing was triggered. ` +
+    'Try again in a minute; if this keeps happening, tell the flow-trigger maintainers.'
   );
 }
 

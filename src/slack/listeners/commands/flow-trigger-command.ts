@@ -51,9 +51,9 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       await ack(ephemeral(helpMessage(deps.admins, deps.selfLink)));
       return;
     }
-    const log = deps.logger.child({ team: command.team_id, user: command.user_id, command: cmd.kind });
     if (cmd.kind === 'modal') {
       await ack();
+      const log = deps.logger.child({ team: command.team_id, user: command.user_id, command: cmd.kind });
       // views.open comes first, before any store or Slack call: the trigger_id lives 3 s. A
       // redelivered command needs no claim: its trigger_id is spent, so views.open refuses it.
       await deps.inFlight.run(() =>
@@ -69,6 +69,8 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       return;
     }
     const work = async () => {
+      // Made here, after the ack: a child logger costs a redaction pass over its bindings.
+      const log = deps.logger.child({ team: command.team_id, user: command.user_id, command: cmd.kind });
       try {
         // Socket Mode redelivers an envelope it thinks was lost; trigger_id is unique per invocation.
         const first = await claimDelivery(deps.claims, `command:${command.team_id}:${command.trigger_id}`);
@@ -101,7 +103,10 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       respond(ephemeral(abandonedMessage(flowId))).then(() => {}),
     );
     if (!done) {
-      log.info({ flowId, waiting: deps.inFlight.waiting }, 'trigger refused: the queue is full');
+      deps.logger.info(
+        { team: command.team_id, user: command.user_id, flowId, waiting: deps.inFlight.waiting },
+        'trigger refused: the queue is full',
+      );
       await ack(ephemeral(busyMessage(deps.inFlight.waiting)));
       return;
     }
