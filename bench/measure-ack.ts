@@ -42,8 +42,10 @@ export interface AckPhase {
   measureS: number;
   /** Every outbound call of the app process over the whole phase (warm-ups included). */
   appOutbound: OutboundCounts;
-  /** Triggers acknowledged by the app over the whole phase (warm-ups included). */
+  /** Commands answered by the app over the whole phase (warm-ups included)… */
   appAcked: number;
+  /** …of which refused as busy. */
+  appRefused: number;
   /** Log lines the app wrote over the phase. */
   appLogLines: number;
   /** The same, by level and message. */
@@ -68,6 +70,7 @@ export async function measureAck(options: AckOptions): Promise<AckPhase> {
   const runs: AckRun[] = [];
   let seq = 0;
   let appAcked = 0;
+  let appRefused = 0;
   let appLogLines = 0;
   let appLogMessages: Record<string, number> = {};
   let appOutbound: OutboundCounts | undefined;
@@ -102,6 +105,7 @@ export async function measureAck(options: AckOptions): Promise<AckPhase> {
         const run: AckRun = { kind, connections, ...(rate === undefined ? {} : { rate }), load: measured };
         if (kind === 'app') {
           appAcked += measured.okTotal;
+          appRefused += measured.refusedTotal;
           const taken = measured.okTotal - measured.refusedTotal;
           const loadEnded = performance.now();
           const drained = await world.replies.waitForReplies(taken, options.drainTimeoutMs);
@@ -144,6 +148,7 @@ export async function measureAck(options: AckOptions): Promise<AckPhase> {
     measureS: options.measureS,
     appOutbound: appOutbound ?? diffCounts(countOutbound(world), countOutbound(world)),
     appAcked,
+    appRefused,
     appLogLines,
     appLogMessages,
   };

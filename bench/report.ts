@@ -61,9 +61,12 @@ export function evaluateTargets(r: BenchResults): Array<{ target: string; measur
     const bare50 = at50('bare');
     if (!app50 || !bare50) continue;
     const q = app50.load.latency.p99 / bare50.load.latency.p99;
+    const refused = app50.load.refused;
     rows.push({
       target: `ack p99 within 1.2× of bare Bolt at 50 connections, ${rate === undefined ? 'closed loop (saturated)' : `${rate} req/s`}`,
-      measured: `${ms(app50.load.latency.p99)} ms vs ${ms(bare50.load.latency.p99)} ms = ${q.toFixed(2)}×`,
+      measured:
+        `${ms(app50.load.latency.p99)} ms vs ${ms(bare50.load.latency.p99)} ms = ${q.toFixed(2)}×` +
+        (refused > 0 ? ` (${refused} of ${app50.load.ok} answers refused as busy)` : ''),
       met: q <= 1.2,
     });
   }
@@ -79,12 +82,14 @@ export function evaluateTargets(r: BenchResults): Array<{ target: string; measur
     const first = r.memory.checkpoints[0]?.gc;
     const last = r.memory.checkpoints[r.memory.checkpoints.length - 1]?.gc;
     if (first && last) {
+      // The heap after a full GC is what the app holds on to. RSS after a GC also counts memory
+      // already freed that V8 and malloc keep for reuse: it moves up and down with no trend over long
+      // runs (docs/benchmarks.md), so it is shown, not judged.
       const heapGrowth = last.heapUsed - first.heapUsed;
-      const rssGrowth = last.rss - first.rss;
       rows.push({
-        target: 'flat memory (after-GC heap and RSS grow < 10% from the first to the last checkpoint)',
-        measured: `heap ${mb(first.heapUsed)} → ${mb(last.heapUsed)} MB, RSS ${mb(first.rss)} → ${mb(last.rss)} MB`,
-        met: heapGrowth < 0.1 * first.heapUsed && rssGrowth < 0.1 * first.rss,
+        target: 'flat memory (after-GC heap grows < 10% from the first to the last checkpoint)',
+        measured: `heap ${mb(first.heapUsed)} → ${mb(last.heapUsed)} MB (RSS ${mb(first.rss)} → ${mb(last.rss)} MB)`,
+        met: heapGrowth < 0.1 * first.heapUsed,
       });
     }
   }
@@ -148,10 +153,12 @@ export function renderMarkdown(r: BenchResults): string {
       '',
       `autocannon, each level one run: ${a.warmupS} s of warm-up (not counted, on the same connections) then ${a.measureS} s measured; ` +
         'latency = request written → ack read, 2xx only. ' +
-        'Closed loop (a number of connections, each sending its next request when the ack arrives) unless a rate is given.',
+        'Closed loop (a number of connections, each sending its next request when the ack arrives) unless a rate is given. ' +
+        'The app’s answers include those that refused a trigger because its queue was full (“busy”, counted in the next table); ' +
+        '“app accepted p99” is the p99 of the others alone.',
       '',
-      '| connections | bare p50 ms | bare p99 ms | bare req/s | app p50 ms | app p99 ms | app req/s | app/bare p50 | app/bare p99 | app/bare req/s |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| connections | bare p50 ms | bare p99 ms | bare req/s | app p50 ms | app p99 ms | app req/s | app accepted p99 ms | app/bare p50 | app/bare p99 | app/bare req/s |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     const key = (x: { connections: number; rate?: number }) => `${x.connections}@${x.rate ?? ''}`;
     const levels = [...new Map(a.runs.map((x) => [key(x), x])).values()];
@@ -162,6 +169,7 @@ export function renderMarkdown(r: BenchResults): string {
       out.push(
         `| ${levelName(level)} | ${ms(bare.latency.p50)} | ${ms(bare.latency.p99)} | ${ms0(bare.requestsPerSec)} | ` +
           `${ms(app.latency.p50)} | ${ms(app.latency.p99)} | ${ms0(app.requestsPerSec)} | ` +
+          `${app.acceptedLatency.count > 0 ? ms(app.acceptedLatency.p99) : '–'} | ` +
           `${ratio(app.latency.p50, bare.latency.p50)} | ${ratio(app.latency.p99, bare.latency.p99)} | ` +
           `${ratio(app.requestsPerSec, bare.requestsPerSec)} |`,
       );
@@ -170,19 +178,20 @@ export function renderMarkdown(r: BenchResults): string {
       '',
       'The app’s work after each ack, per level:',
       '',
-      '| connections | acked (with warm-up) | thread replies | of which triggered | max backlog (acked, not yet replied) | drain after load ms | triggers completed/s | errors/non-2xx/timeouts |',
-      '|---:|---:|---:|---:|---:|---:|---:|---|',
+      '| connections | acked (with warm-up) | of which refused as busy | thread replies | of which triggered | max backlog (accepted, not yet replied) | drain after load ms | triggers completed/s | errors/non-2xx/timeouts |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     );
     for (const run of a.runs.filter((x) => x.kind === 'app')) {
       out.push(
-        `| ${levelName(run)} | ${run.load.okTotal} | ${run.replies ?? '–'} | ${run.triggered ?? '–'} | ${run.maxBacklog ?? '–'} | ` +
+        `| ${levelName(run)} | ${run.load.okTotal} | ${run.load.refusedTotal} | ${run.replies ?? '–'} | ${run.triggered ?? '–'} | ${run.maxBacklog ?? '–'} | ` +
           `${run.drainMs === undefined ? '–' : ms0(run.drainMs)} | ${run.completedPerSec === undefined ? '–' : ms0(run.completedPerSec)} | ${run.load.errors}/${run.load.non2xx}/${run.load.timeouts} |`,
       );
     }
     const t = a.appOutbound;
     out.push(
       '',
-      `Over the closed-loop levels (one app process) the app acknowledged ${a.appAcked} triggers (warm-ups included), fetched ` +
+      `Over the closed-loop levels (one app process) the app answered ${a.appAcked} commands (warm-ups included; ` +
+        `${a.appRefused} of them refused as busy), fetched ` +
         `${t.tokenGet + t.tokenRefresh} EnOS token(s), called users.info ${t.usersInfo} times, and EnOS started ` +
         `${t.enosTriggered} runs (${t.enosRefused} refused). Its run watcher polled ${t.getFlowInstance} runs and ` +
         `updated ${t.chatUpdate} thread replies. It wrote ${a.appLogLines} log lines` +

@@ -256,7 +256,7 @@ async function main(): Promise<void> {
             load,
             warmup,
             triggers,
-            rounds: 2,
+            rounds: 4,
             connections: 50,
             cpu,
             logLevel: args.logLevel,

@@ -19,8 +19,12 @@ export interface KeyvAuditStoreDeps {
 /** Index entries read per round trip by `listRecent`; filters may need several pages. */
 const PAGE_SIZE = 50;
 
-/** Records remembered as indexed; a trigger writes its record three times within seconds. */
-const INDEXED_MEMORY = 10_000;
+/**
+ * Records remembered as indexed. A trigger writes its record three times within seconds, and at
+ * most TRIGGER_CONCURRENCY triggers write at once, so a thousand covers every record in flight; a
+ * record written again after it was forgotten is only indexed again, with the same score.
+ */
+const INDEXED_MEMORY = 1_000;
 
 /**
  * Audit records as keyv records (`audit:<team>:<id>`) plus one index per team scored by

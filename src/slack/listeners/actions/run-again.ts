@@ -15,7 +15,9 @@ export function runAgain(deps: ListenerDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
     await args.ack();
     const click = readRunButton(deps, args, 'run-again');
-    const done = deps.inFlight.enqueue(
+    // The listener does not wait for the work: Bolt then lets go of the request while the trigger
+    // waits for its turn. inFlight tracks it, and shutdown waits for it.
+    const queued = deps.inFlight.enqueue(
       async () => {
         try {
           // One click, one trigger: Socket Mode may deliver the click twice.
@@ -52,12 +54,11 @@ export function runAgain(deps: ListenerDeps) {
       },
       () => click.tell(abandonedMessage()),
     );
-    if (!done) {
+    if (!queued) {
       // Nothing was claimed: a click later triggers normally.
       click.log.info({ waiting: deps.inFlight.waiting }, 'run again refused: the queue is full');
       await deps.inFlight.run(() => click.tell(busyMessage(deps.inFlight.waiting)));
       return;
     }
-    await done;
   };
 }

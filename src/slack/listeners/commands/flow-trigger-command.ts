@@ -99,10 +99,12 @@ export function flowTriggerCommand(deps: ListenerDeps) {
     // Triggers wait for a turn (TRIGGER_CONCURRENCY); when too many already wait, the ack says so
     // and nothing is claimed, so running the command again later is safe.
     const flowId = cmd.flowId;
-    const done = deps.inFlight.enqueue(work, () =>
+    // The listener does not wait for the work: Bolt then lets go of the request while the trigger
+    // waits for its turn. inFlight tracks it, and shutdown waits for it.
+    const queued = deps.inFlight.enqueue(work, () =>
       respond(ephemeral(abandonedMessage(flowId))).then(() => {}),
     );
-    if (!done) {
+    if (!queued) {
       deps.logger.info(
         { team: command.team_id, user: command.user_id, flowId, waiting: deps.inFlight.waiting },
         'trigger refused: the queue is full',
@@ -111,7 +113,6 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       return;
     }
     await ack();
-    await done;
   };
 }
 

@@ -128,7 +128,9 @@ export function submitTriggerModal(deps: ListenerDeps) {
       }
     };
 
-    const done = deps.inFlight.enqueue(
+    // The listener does not wait for the work: Bolt then lets go of the request while the trigger
+    // waits for its turn. inFlight tracks it, and shutdown waits for it.
+    const queued = deps.inFlight.enqueue(
       async () => {
         try {
           // A double click on Submit sends the same view twice; Socket Mode may redeliver it. The view
@@ -160,14 +162,13 @@ export function submitTriggerModal(deps: ListenerDeps) {
       },
       () => tell(abandonedMessage(form.flowId)),
     );
-    if (!done) {
+    if (!queued) {
       // The form stays open with everything filled in: submitting again later is one click.
       log.info({ flowId: form.flowId, waiting: deps.inFlight.waiting }, 'trigger refused: the queue is full');
       await fail({ [MODAL_BLOCK.flow]: busyText(deps.inFlight.waiting) });
       return;
     }
     await ack();
-    await done;
   };
 }
 
