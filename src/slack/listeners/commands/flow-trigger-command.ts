@@ -37,7 +37,8 @@ const ephemeral = (message: SlackMessage): RespondArguments => ({
 /**
  * `/flow-trigger …`. Parsing is pure and fast, so usage errors and help go back in the ack itself;
  * everything that does I/O runs after the ack (Slack's limit is 3 s), tracked as in-flight work so
- * that shutdown lets it finish.
+ * that shutdown lets it finish. Triggers wait for a turn in the trigger queue; when it is full, the
+ * ack itself says so.
  */
 export function flowTriggerCommand(deps: ListenerDeps) {
   return async ({ command, ack, respond, client, body }: CommandArgs): Promise<void> => {
