@@ -41,7 +41,10 @@ export interface InFlightOptions {
   /** Queued work waiting at most; `enqueue` refuses beyond. */
   queueLimit: number;
   onError: (error: unknown) => void;
-  /** Called when the queue starts refusing, and when it accepts again (with how many it refused). */
+  /**
+   * Called when the queue starts refusing, and when it is back to half full or less (with how many
+   * it refused meanwhile): two log lines per overload, not two per trigger at its edge.
+   */
   onOverload?: (event: { full: boolean; waiting: number; refused: number }) => void;
 }
 
@@ -93,7 +96,7 @@ export function createInFlight(options: InFlightOptions): InFlight {
           pump();
         });
       }
-      if (refused > 0 && queue.length < queueLimit) {
+      if (refused > 0 && queue.length <= queueLimit / 2) {
         options.onOverload?.({ full: false, waiting: queue.length, refused });
         refused = 0;
       }

@@ -72,7 +72,7 @@ async function main(): Promise<number> {
             { waiting, concurrency: config.triggers.concurrency },
             'trigger queue full: refusing new triggers until it drains (TRIGGER_QUEUE_LIMIT)',
           )
-        : logger.warn({ waiting, refused }, 'trigger queue accepting again'),
+        : logger.warn({ waiting, refused }, 'trigger queue back to half full: accepting triggers again'),
   });
 
   const app = createApp(

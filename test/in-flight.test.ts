@@ -101,6 +101,28 @@ describe('createInFlight', () => {
     expect(inFlight.enqueue(async () => {})).toBeDefined();
   });
 
+  it('reports one overload while the queue hovers at its limit, until it is half empty', async () => {
+    const { inFlight, overload } = setUp({ concurrency: 1, queueLimit: 4 });
+    const gates = Array.from({ length: 6 }, gate);
+    const work = (i: number) => () => gates[i]!.opened;
+    void inFlight.enqueue(work(0));
+    await turn(); // the first takes the slot
+    for (let i = 1; i <= 4; i += 1) expect(inFlight.enqueue(work(i))).toBeDefined();
+    expect(inFlight.enqueue(async () => {})).toBeUndefined();
+    gates[0]!.open(); // one leaves the queue: 3 wait, room for one more
+    for (let i = 0; i < 5 && inFlight.waiting > 3; i += 1) await turn();
+    expect(inFlight.waiting).toBe(3);
+    expect(inFlight.enqueue(work(5))).toBeDefined();
+    expect(inFlight.enqueue(async () => {})).toBeUndefined();
+    expect(overload).toEqual([{ full: true, waiting: 4, refused: 0 }]);
+    for (const g of gates) g.open();
+    await inFlight.drain(1000);
+    expect(overload).toEqual([
+      { full: true, waiting: 4, refused: 0 },
+      { full: false, waiting: 2, refused: 2 },
+    ]);
+  });
+
   it('counts work queued in the same turn that free slots will take as not waiting', () => {
     const { inFlight } = setUp({ concurrency: 3, queueLimit: 0 });
     const results = Array.from({ length: 4 }, () => inFlight.enqueue(async () => {}));
