@@ -46,6 +46,14 @@ const positiveInt = (name: string, what: string) =>
     .int({ error: `${name} must be a whole number of ${what}` })
     .positive({ error: `${name} must be greater than 0` });
 
+/** A whole number from `min` to `max`, e.g. a port; `what` names its unit in the message. */
+const intInRange = (name: string, what: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be ${what}` })
+    .int({ error: `${name} must be ${what}` })
+    .min(min, { error: `${name} must be between ${min} and ${max}` })
+    .max(max, { error: `${name} must be between ${min} and ${max}` });
+
 const positiveNumber = (name: string, what: string) =>
   z.coerce
     .number({ error: `${name} must be a number of ${what}` })
@@ -99,13 +107,7 @@ const schema = enosSchema.extend({
     'https://slack.com/api/',
   ),
   SLACK_API_TIMEOUT_MS: optional(positiveInt('SLACK_API_TIMEOUT_MS', 'milliseconds')).default(10000),
-  PORT: optional(
-    z.coerce
-      .number({ error: 'PORT must be a TCP port number' })
-      .int({ error: 'PORT must be a TCP port number' })
-      .min(0, { error: 'PORT must be between 0 and 65535' })
-      .max(65535, { error: 'PORT must be between 0 and 65535' }),
-  ).default(3000),
+  PORT: optional(intInRange('PORT', 'a TCP port number', 0, 65535)).default(3000),
   STORE_URL: optional(
     z
       .string()
@@ -152,11 +154,7 @@ const schema = enosSchema.extend({
     }),
   ).default(16),
   TRIGGER_QUEUE_LIMIT: optional(
-    z.coerce
-      .number({ error: 'TRIGGER_QUEUE_LIMIT must be a whole number of triggers' })
-      .int({ error: 'TRIGGER_QUEUE_LIMIT must be a whole number of triggers' })
-      .min(0, { error: 'TRIGGER_QUEUE_LIMIT must be 0 or more' })
-      .max(100_000, { error: 'TRIGGER_QUEUE_LIMIT must be at most 100000' }),
+    intInRange('TRIGGER_QUEUE_LIMIT', 'a whole number of triggers', 0, 100_000),
   ).default(200),
 });
 

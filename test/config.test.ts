@@ -84,7 +84,7 @@ describe('loadConfig', () => {
   it('refuses trigger limits that would stop every trigger or hold unbounded work', () => {
     expect(problemsOf({ ...valid, TRIGGER_CONCURRENCY: '0', TRIGGER_QUEUE_LIMIT: '-1' })).toEqual([
       'TRIGGER_CONCURRENCY must be greater than 0',
-      'TRIGGER_QUEUE_LIMIT must be 0 or more',
+      'TRIGGER_QUEUE_LIMIT must be between 0 and 100000',
     ]);
     expect(problemsOf({ ...valid, TRIGGER_CONCURRENCY: '1001', TRIGGER_QUEUE_LIMIT: 'lots' })).toEqual([
       'TRIGGER_CONCURRENCY must be at most 1000',
