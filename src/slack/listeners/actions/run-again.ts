@@ -58,7 +58,6 @@ export function runAgain(deps: ListenerDeps) {
       // Nothing was claimed: a click later triggers normally.
       click.log.info({ waiting: deps.inFlight.waiting }, 'run again refused: the queue is full');
       await deps.inFlight.run(() => click.tell(busyMessage(deps.inFlight.waiting)));
-      return;
     }
   };
 }
