@@ -3,8 +3,8 @@ import type { TriggerDeps } from '../core/trigger-flow';
 import type { ListenerDeps } from './app-deps';
 
 /**
- * The trigger use case's collaborators, taken from the listeners' dependencies: one place for the
- * slash command and the form, so both run the trigger with exactly the same wiring.
+ * The trigger use case's collaborators, taken from the listeners' dependencies, for
+ * triggerFromSlack: the command, the form and Run again run the trigger with the same wiring.
  */
 export function triggerDepsFrom(deps: ListenerDeps, log: Logger): TriggerDeps {
   return {

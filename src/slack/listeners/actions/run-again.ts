@@ -1,9 +1,7 @@
-import { triggerFlow } from '../../../core/trigger-flow';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
-import { createSlackReporter } from '../../slack-reporter';
-import { triggerDepsFrom } from '../../trigger-deps';
-import { abandonedMessage, busyMessage, slackUnreachableMessage } from '../../ui/trigger-messages';
+import { triggerFromSlack } from '../../trigger-from-slack';
+import { abandonedMessage, busyMessage } from '../../ui/trigger-messages';
 import { type RunButtonArgs, readRunButton, runRecordOf, tellFailure } from './read-run-button';
 
 /**
@@ -25,16 +23,17 @@ export function runAgain(deps: ListenerDeps) {
           const record = await runRecordOf(deps, click);
           if (!record) return;
           const channelId = click.channelId ?? record.channelId;
-          const reporter = createSlackReporter({
-            client: args.client,
-            channelId,
-            slackUserId: click.slackUserId,
-            teamDomain: click.teamDomain,
-            respond: args.respond,
-            logger: click.log,
-          });
-          const summary = await triggerFlow(
-            triggerDepsFrom(deps, click.log),
+          await triggerFromSlack(
+            deps,
+            {
+              client: args.client,
+              channelId,
+              slackUserId: click.slackUserId,
+              teamDomain: click.teamDomain,
+              respond: args.respond,
+              logger: click.log,
+              tell: click.tell,
+            },
             {
               teamId: click.teamId,
               slackUserId: click.slackUserId,
@@ -44,10 +43,8 @@ export function runAgain(deps: ListenerDeps) {
               parameters: record.parameters,
               source: 'button',
             },
-            reporter,
+            { again: record.id },
           );
-          click.log.info({ ...summary, flowId: record.flowId, again: record.id }, 'trigger request handled');
-          if (summary.kind === 'slack-unreachable') await click.tell(slackUnreachableMessage(record.flowId));
         } catch (error) {
           await tellFailure(deps, click, error, 'run again');
         }

@@ -2,11 +2,9 @@ import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } 
 import { FlowTriggerError } from '../../../core/errors';
 import { linkUser, listLinks, unlinkUser } from '../../../core/manage-links';
 import { type ParsedCommand, parseCommand } from '../../../core/parse-command';
-import { triggerFlow } from '../../../core/trigger-flow';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
-import { createSlackReporter } from '../../slack-reporter';
-import { triggerDepsFrom } from '../../trigger-deps';
+import { triggerFromSlack } from '../../trigger-from-slack';
 import { helpMessage } from '../../ui/help-message';
 import { historyMessage } from '../../ui/history-message';
 import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
@@ -15,7 +13,6 @@ import { textMessage } from '../../ui/slack-message';
 import {
   abandonedMessage,
   busyMessage,
-  slackUnreachableMessage,
   unexpectedErrorMessage,
   usageErrorMessage,
 } from '../../ui/trigger-messages';
@@ -136,17 +133,20 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
     defaultOrgId: deps.defaultOrgId,
   };
   switch (cmd.kind) {
-    case 'trigger': {
-      const reporter = createSlackReporter({
-        client: ctx.client,
-        channelId: command.channel_id,
-        slackUserId: actorId,
-        teamDomain: ctx.teamDomain,
-        respond,
-        logger: ctx.log,
-      });
-      const summary = await triggerFlow(
-        triggerDepsFrom(deps, ctx.log),
+    case 'trigger':
+      await triggerFromSlack(
+        deps,
+        {
+          client: ctx.client,
+          channelId: command.channel_id,
+          slackUserId: actorId,
+          teamDomain: ctx.teamDomain,
+          respond,
+          logger: ctx.log,
+          tell: async (message) => {
+            await respond(ephemeral(message));
+          },
+        },
         {
           teamId,
           slackUserId: actorId,
@@ -156,14 +156,8 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
           parameters: cmd.parameters,
           source: 'command',
         },
-        reporter,
       );
-      ctx.log.info({ ...summary, flowId: cmd.flowId }, 'trigger request handled');
-      if (summary.kind === 'slack-unreachable') {
-        await respond(ephemeral(slackUnreachableMessage(cmd.flowId)));
-      }
       return;
-    }
     case 'whoami': {
       const link = await deps.links.get(teamId, actorId);
       await respond(ephemeral(whoamiMessage(link, deps.admins, deps.selfLink)));

@@ -2,23 +2,16 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { Logger } from 'pino';
 import { FlowTriggerError } from '../../../core/errors';
 import type { FlowParameter } from '../../../core/ports';
-import { triggerFlow } from '../../../core/trigger-flow';
 import { type ValidTriggerForm, validateTriggerForm } from '../../../core/validate-trigger-form';
 import { withinBudget } from '../../../core/within-budget';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { MODAL_BLOCK } from '../../ids';
-import { createSlackReporter } from '../../slack-reporter';
-import { triggerDepsFrom } from '../../trigger-deps';
+import { triggerFromSlack } from '../../trigger-from-slack';
 import { escapeMrkdwn } from '../../ui/mrkdwn';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
-import {
-  abandonedMessage,
-  busyText,
-  slackUnreachableMessage,
-  unexpectedErrorMessage,
-} from '../../ui/trigger-messages';
+import { abandonedMessage, busyText, unexpectedErrorMessage } from '../../ui/trigger-messages';
 import { decodeModalMetadata, type TriggerModalMetadata } from '../../ui/trigger-modal-metadata';
 import { inlineError } from '../../ui/trigger-modal-text';
 import {
@@ -182,17 +175,18 @@ interface SubmissionContext {
   tell: (message: SlackMessage) => Promise<void>;
 }
 
-async function runTrigger(deps: ListenerDeps, form: ValidTriggerForm, ctx: SubmissionContext): Promise<void> {
-  const reporter = createSlackReporter({
-    client: ctx.client,
-    channelId: form.conversationId,
-    slackUserId: ctx.slackUserId,
-    teamDomain: ctx.teamDomain,
-    respond: ctx.privately,
-    logger: ctx.log,
-  });
-  const summary = await triggerFlow(
-    triggerDepsFrom(deps, ctx.log),
+function runTrigger(deps: ListenerDeps, form: ValidTriggerForm, ctx: SubmissionContext): Promise<void> {
+  return triggerFromSlack(
+    deps,
+    {
+      client: ctx.client,
+      channelId: form.conversationId,
+      slackUserId: ctx.slackUserId,
+      teamDomain: ctx.teamDomain,
+      respond: ctx.privately,
+      logger: ctx.log,
+      tell: ctx.tell,
+    },
     {
       teamId: ctx.teamId,
       slackUserId: ctx.slackUserId,
@@ -202,8 +196,5 @@ async function runTrigger(deps: ListenerDeps, form: ValidTriggerForm, ctx: Submi
       parameters: form.parameters,
       source: 'modal',
     },
-    reporter,
   );
-  ctx.log.info({ ...summary, flowId: form.flowId }, 'trigger request handled');
-  if (summary.kind === 'slack-unreachable') await ctx.tell(slackUnreachableMessage(form.flowId));
 }
