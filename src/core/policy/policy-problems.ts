@@ -20,7 +20,7 @@ export function formatPolicyProblem(problem: PolicyProblem, rawRules?: unknown):
   const [top, index, ...inner] = problem.path;
   if (top === 'rules' && typeof index === 'number') {
     const name = ruleNameAt(rawRules, index);
-    const rule = `rule ${index + 1}${name === undefined ? '' : ` ${JSON.stringify(name)}`}`;
+    const rule = `rule ${index + 1}${name === undefined ? '' : ` "${name}"`}`;
     const field = formatPath(inner);
     return `${at}${rule}${field === '' ? '' : `, ${field}`}: ${problem.message}`;
   }

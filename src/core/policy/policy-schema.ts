@@ -189,7 +189,7 @@ const approvalSchema = z.strictObject(
   {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
-        ? `unknown field(s) ${iss.keys.join(', ')}: require_approval has approvers, count and timeout`
+        ? 'is not a field of require_approval, which has approvers, count and timeout'
         : 'must be a mapping with approvers, count and timeout, like { approvers: ["@data-leads"], count: 1 }',
   },
 );
@@ -197,17 +197,46 @@ const approvalSchema = z.strictObject(
 const backfillSchema = z.strictObject(
   {
     max_runs: z
-      .number({ error: 'must be a whole number of runs, like 31' })
+      .number({
+        error: (iss) =>
+          iss.input === undefined
+            ? 'is missing: write backfill: { max_runs: 31 }'
+            : 'must be a whole number of runs, like 31',
+      })
       .int({ error: 'must be a whole number of runs, like 31' })
       .min(1, { error: 'must be at least 1 (to forbid backfills of these flows, write a rule with deny)' }),
   },
   {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
-        ? `unknown field(s) ${iss.keys.join(', ')}: backfill has only max_runs`
+        ? 'is not a field of backfill, which has only max_runs'
         : 'must be a mapping like { max_runs: 31 }',
   },
 );
+
+/** Fields that belong one level down, a common slip of indentation. */
+const NESTED_FIELDS: Record<string, string> = {
+  approvers: 'require_approval',
+  count: 'require_approval',
+  timeout: 'require_approval',
+  max_runs: 'backfill',
+};
+
+/** One problem per unknown field, at the field itself (so the loader gives the field's line). */
+function unknownFieldProblems(
+  path: (string | number)[],
+  keys: readonly string[],
+  message: string,
+): PolicyProblem[] {
+  const isRule = path.length === 2 && path[0] === 'rules';
+  return keys.map((key) => ({
+    path: [...path, key],
+    message:
+      isRule && NESTED_FIELDS[key]
+        ? `${message} (${key} goes under ${NESTED_FIELDS[key]}: check its indentation)`
+        : message,
+  }));
+}
 
 const ruleSchema = z
   .strictObject(
@@ -251,7 +280,7 @@ const ruleSchema = z
     {
       error: (iss) =>
         iss.code === 'unrecognized_keys'
-          ? `unknown field(s) ${iss.keys.join(', ')}: a rule has ${RULE_FIELDS}`
+          ? `is not a field of a rule, which has ${RULE_FIELDS}`
           : `must be a mapping with ${RULE_FIELDS}, starting with "- name: …"`,
     },
   )
@@ -283,7 +312,7 @@ const policySchema = z.strictObject(
   {
     error: (iss) =>
       iss.code === 'unrecognized_keys'
-        ? `unknown field(s) ${iss.keys.join(', ')} at the top of the file: it holds only rules`
+        ? 'is not a field: the file holds only rules'
         : 'must be a mapping with a list of rules under "rules:" (see examples/policy.yml)',
   },
 );
@@ -329,10 +358,12 @@ export function parsePolicy(raw: unknown): ParsePolicyResult {
   const parsed = policySchema.safeParse(raw);
   const problems: PolicyProblem[] = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => ({
-        path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
-        message: issue.message,
-      }));
+    : parsed.error.issues.flatMap((issue) => {
+        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        return issue.code === 'unrecognized_keys'
+          ? unknownFieldProblems(path, issue.keys, issue.message)
+          : [{ path, message: issue.message }];
+      });
   problems.push(...duplicateNameProblems(raw));
   if (problems.length > 0 || !parsed.success) return { ok: false, problems: sortProblems(problems) };
   return {
