@@ -59,7 +59,7 @@ export async function describePolicy(
         lines: [`No policy rule applies to flow ${flow.flowId}: ${noRuleLine}`],
       };
     }
-    const applies = await describeRule(rule, query.userId, groupMembers, labels);
+    const applies = await describeRule(rule, query.userId, groupMembers, labels, ONE_FLOW);
     return {
       kind: 'flow',
       flow,
@@ -71,7 +71,7 @@ export async function describePolicy(
     };
   }
   const rules = await Promise.all(
-    policy.rules.map((r) => describeRule(r, query.userId, groupMembers, labels)),
+    policy.rules.map((r) => describeRule(r, query.userId, groupMembers, labels, SEVERAL_FLOWS)),
   );
   const lines =
     rules.length === 0
@@ -86,11 +86,16 @@ export async function describePolicy(
   return { kind: 'all', rules, lines };
 }
 
+/** How the sentences refer to the flows: the one asked about, or those of a rule. */
+const ONE_FLOW = { it: 'it', these: 'this flow' };
+const SEVERAL_FLOWS = { it: 'them', these: 'these flows' };
+
 async function describeRule(
   rule: PolicyRule,
   userId: string,
   groupMembers: GroupMembers,
   labels: PolicyLabels,
+  flows: typeof ONE_FLOW,
 ): Promise<RuleForCaller> {
   const base = { rule: { index: rule.index, name: rule.name }, flows: rule.flows.map(formatFlowPattern) };
   if (rule.deny !== undefined) {
@@ -98,7 +103,7 @@ async function describeRule(
       ...base,
       deny: rule.deny,
       callerAllowed: false,
-      lines: [`Nobody may run these flows: ${rule.deny}`],
+      lines: [`Nobody may run ${flows.these}: ${rule.deny}`],
     };
   }
   const lines: string[] = [];
@@ -107,11 +112,11 @@ async function describeRule(
     const users = listWords(rule.users.map(labels.principal), 'and');
     lines.push(
       callerAllowed
-        ? `Only ${users} may run them, and you are among them.`
-        : `Only ${users} may run them: you may not. Ask the people who maintain the policy file if you should.`,
+        ? `Only ${users} may run ${flows.it}, and you are among them.`
+        : `Only ${users} may run ${flows.it}: you may not. Ask the people who maintain the policy file if you should.`,
     );
   } else {
-    lines.push('Any linked user may run them.');
+    lines.push(`Any linked user may run ${flows.it}.`);
   }
   lines.push(
     rule.channels
