@@ -242,7 +242,12 @@ const ruleSchema = z
   .strictObject(
     {
       name: z
-        .string({ error: 'is missing: give the rule a name; refusals quote it to the person refused' })
+        .string({
+          error: (iss) =>
+            iss.input === undefined || iss.input === null
+              ? 'is missing: give the rule a name; refusals quote it to the person refused'
+              : 'must be text, like "production loads need a second person" (quote it if it is a number)',
+        })
         .trim()
         .min(1, { error: 'is empty: give the rule a name; refusals quote it to the person refused' })
         .max(MAX_RULE_NAME_LENGTH, {

@@ -174,29 +174,31 @@ describe('parsePolicy', () => {
 describe('parsePolicy, rules that contradict themselves or each other', () => {
   it('refuses anything beside deny, which refuses everyone everywhere', () => {
     expect(
-      problemsOf({
-        rules: [
-          {
-            name: 'billing',
-            flows: ['billing_*'],
-            deny: 'Finance only.',
-            channels: ['C0123ABCD'],
-            users: ['U012ABCDEF'],
-            require_approval: { approvers: ['U0789KLMN'] },
-            backfill: { max_runs: 3 },
-          },
-          { name: 'empty deny', flows: [1], deny: '  ' },
-          { name: 'deny as a flag', flows: [2], deny: true },
-        ],
-      }),
-    ).toMatchInlineSnapshot(`
+  problemsOf({
+    rules: [
+    {
+      name: 'billing',
+      flows: ['billing_*'],
+      deny: 'Finance only.',
+      channels: ['C0123ABCD'],
+      users: ['U012ABCDEF'],
+      require_approval: { approvers: ['U0789KLMN'] },
+      backfill: { max_runs: 3 }
+    },
+    { name: 'empty deny', flows: [1], deny: '  ' },
+    { name: 42, flows: [1] },
+    { name: 'deny as a flag', flows: [2], deny: true }]
+
+  })
+).toMatchInlineSnapshot(`
 [
   "rule 1 "billing", channels: cannot be combined with deny, which refuses everyone everywhere: remove it, or remove deny and let channels and users say who may run the flows",
   "rule 1 "billing", users: cannot be combined with deny, which refuses everyone everywhere: remove it, or remove deny and let channels and users say who may run the flows",
   "rule 1 "billing", require_approval: cannot be combined with deny, which refuses everyone everywhere: remove it, or remove deny and let channels and users say who may run the flows",
   "rule 1 "billing", backfill: cannot be combined with deny, which refuses everyone everywhere: remove it, or remove deny and let channels and users say who may run the flows",
   "rule 2 "empty deny", deny: is empty: say why the flows are refused and where to go instead",
-  "rule 3 "deny as a flag", deny: must be the reason for refusing, in quotes, like "Billing flows run from the scheduler only."",
+  "rule 3, name: must be text, like "production loads need a second person" (quote it if it is a number)",
+  "rule 4 "deny as a flag", deny: must be the reason for refusing, in quotes, like "Billing flows run from the scheduler only."",
 ]
 `);
   });
