@@ -64,7 +64,7 @@ const DIGITS = /^\d+$/;
 const DURATION = /^(\d+)(s|m|h)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 
-function describe(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
@@ -98,7 +98,7 @@ const flowEntry = z.unknown().transform((value, ctx): FlowPattern => {
   ctx.addIssue({
     code: 'custom',
     message:
-      `${describe(value)} is not a flow: use a flow id like 3377, or a glob on the flow name like "prod_*" ` +
+      `${describeValue(value)} is not a flow: use a flow id like 3377, or a glob on the flow name like "prod_*" ` +
       `(* for any text, ? for one character; at most ${MAX_PATTERN_LENGTH} characters)`,
   });
   return z.NEVER;
@@ -113,7 +113,7 @@ const channelEntry = z.unknown().transform((value, ctx): ChannelSpec => {
   ctx.addIssue({
     code: 'custom',
     message:
-      `${describe(value)} is not a channel: use a channel id like C0123ABCD (or G… for an old private ` +
+      `${describeValue(value)} is not a channel: use a channel id like C0123ABCD (or G… for an old private ` +
       'channel), or a quoted name like "#data-oncall" (quote it: in YAML an unquoted # starts a comment)',
   });
   return z.NEVER;
@@ -131,7 +131,7 @@ const principalEntry = (what: string) =>
     ctx.addIssue({
       code: 'custom',
       message:
-        `${describe(value)} is not ${what}: use a Slack user id like U012ABCDEF (or W… in Enterprise Grid), ` +
+        `${describeValue(value)} is not ${what}: use a Slack user id like U012ABCDEF (or W… in Enterprise Grid), ` +
         'a user group id like S0456GHIJ, or a quoted user group handle like "@data-leads" (quote it: in YAML ' +
         'an unquoted @ is an error). Copy ids from the profile: ⋮ → Copy member ID',
     });

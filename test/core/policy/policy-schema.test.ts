@@ -174,23 +174,23 @@ describe('parsePolicy', () => {
 describe('parsePolicy, rules that contradict themselves or each other', () => {
   it('refuses anything beside deny, which refuses everyone everywhere', () => {
     expect(
-  problemsOf({
-    rules: [
-    {
-      name: 'billing',
-      flows: ['billing_*'],
-      deny: 'Finance only.',
-      channels: ['C0123ABCD'],
-      users: ['U012ABCDEF'],
-      require_approval: { approvers: ['U0789KLMN'] },
-      backfill: { max_runs: 3 }
-    },
-    { name: 'empty deny', flows: [1], deny: '  ' },
-    { name: 42, flows: [1] },
-    { name: 'deny as a flag', flows: [2], deny: true }]
-
-  })
-).toMatchInlineSnapshot(`
+      problemsOf({
+        rules: [
+          {
+            name: 'billing',
+            flows: ['billing_*'],
+            deny: 'Finance only.',
+            channels: ['C0123ABCD'],
+            users: ['U012ABCDEF'],
+            require_approval: { approvers: ['U0789KLMN'] },
+            backfill: { max_runs: 3 },
+          },
+          { name: 'empty deny', flows: [1], deny: '  ' },
+          { name: 42, flows: [1] },
+          { name: 'deny as a flag', flows: [2], deny: true },
+        ],
+      }),
+    ).toMatchInlineSnapshot(`
 [
   "rule 1 "billing", channels: cannot be combined with deny, which refuses everyone everywhere: remove it, or remove deny and let channels and users say who may run the flows",
   "rule 1 "billing", users: cannot be combined with deny, which refuses everyone everywhere: remove it, or remove deny and let channels and users say who may run the flows",
