@@ -126,6 +126,15 @@ describe('loadPolicyText: YAML syntax', () => {
     expect(error.problems).toEqual(problems);
   });
 
+  it('refuses a file too large to be a policy before parsing it', async () => {
+    const error = await failureOf(
+      loadPolicyText('app.log', `# ${'x'.repeat(1_000_000)}\nrules: []\n`, exampleDirectory()),
+    );
+    expect(error.problems).toEqual([
+      'the file is larger than 1000000 bytes: check that POLICY_FILE names the policy file',
+    ]);
+  });
+
   it('refuses an alias bomb instead of expanding it', async () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 0; i < 8; i += 1) {

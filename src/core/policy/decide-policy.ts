@@ -195,7 +195,7 @@ export function explainRefusal(
           }
         : {
             why: `${rule} lets people ${what} only from ${channels}.`,
-            how: `Run the same command in ${channels}.`,
+            how: `Run it from ${channels}: in the form, choose one under Post in.`,
           };
     }
     case 'user':

@@ -82,7 +82,7 @@ describe('decidePolicy with the example policy', () => {
         conversationId: 'C0111GEN',
       },
       why: 'Policy rule "production loads need a second person" lets people run flow 3377 only from C0123ABCD or #data-oncall.',
-      how: 'Run the same command in C0123ABCD or #data-oncall.',
+      how: 'Run it from C0123ABCD or #data-oncall: in the form, choose one under Post in.',
     });
   });
 
@@ -157,7 +157,9 @@ describe('decidePolicy with the example policy', () => {
       groupMembers,
       mentions,
     );
-    expect(refused).toMatchObject({ how: 'Run the same command in <#C0123ABCD> or <#C0999DATA>.' });
+    expect(refused).toMatchObject({
+      how: 'Run it from <#C0123ABCD> or <#C0999DATA>: in the form, choose one under Post in.',
+    });
     const approval = await decidePolicy(policy, request(), groupMembers, mentions);
     expect(approval).toMatchObject({
       summary:
