@@ -246,7 +246,7 @@ class OptionsReader {
       return { ok: true, value: undefined, next: index + 2 };
     }
     if (word === 'keep' && nextWord === 'going') {
-      if (this.found.onFailure) return this.twice(index, 2, '`keep going`');
+      if (this.found.onFailure) return this.twice(index, 2, 'The choice on failure');
       this.found.onFailure = 'keep-going';
       return { ok: true, value: undefined, next: index + 2 };
     }
