@@ -17,7 +17,7 @@ import { LIMITS } from './limits';
 import type { BackfillOrder, BackfillRange } from './parse-backfill';
 import { formatCount } from './parse-usage-error';
 import { parseServerZone, type ServerZone, serverLocalToEpochs, serverWallClock } from './server-zone';
-import { formatDate, formatTime, type LocalDateTime, type LocalTime } from './time-calendar';
+import { checkLocalDate, formatDate, formatTime, type LocalDateTime, type LocalTime } from './time-calendar';
 import { findGap, isValidTimeZone, localToEpochs, type ZonedDateTime, zonedDateTime } from './time-zone';
 
 dayjs.extend(utc);
@@ -85,6 +85,7 @@ export type BackfillRefusalReason =
   | 'invalid-zone'
   | 'invalid-server-zone'
   | 'invalid-settings'
+  | 'invalid-range'
   | 'from-after-to'
   | 'too-far-back'
   | 'too-many-runs'
@@ -125,6 +126,9 @@ export function planBackfill(input: BackfillPlanInput): BackfillPlanResult {
   if (settings) return settings;
   if (!Number.isFinite(input.now))
     return refuse('invalid-settings', 'The current time is not known, so no backfill can be planned.');
+
+  const invalidRange = checkRange(input.range);
+  if (invalidRange) return invalidRange;
 
   const today = dayjs.utc(formatDate(zonedDateTime(input.now, zone)));
   const range = datesOf(input.range, today);
@@ -167,7 +171,7 @@ export function planBackfill(input: BackfillPlanInput): BackfillPlanResult {
   const mapper = new DateMapper(server, zone, input.calDtOffsetDays, timeOfDay);
   const runs: PlannedRun[] = [];
   for (let day = range.from; !day.isAfter(range.to); day = day.add(1, 'day')) {
-    const run = mapper.map(day.format(DATE));
+    const run = mapper.map(day);
     if (!run.ok) return run;
     if (run.run.triggerTime > input.now - LIMITS.justPassedMs) {
       return refuse('not-past', notPastMessage(run.run, runs.length === 0, mapper), run.run.businessDate);
@@ -210,6 +214,27 @@ function checkSettings(input: BackfillPlanInput): { ok: false; refusal: Backfill
   return undefined;
 }
 
+/** The parser checks these; the form builds ranges itself. */
+function checkRange(range: BackfillRange): { ok: false; refusal: BackfillRefusal } | undefined {
+  if (range.kind === 'last') {
+    if (Number.isSafeInteger(range.days) && range.days >= 1) return undefined;
+    return refuse(
+      'invalid-range',
+      `\`last ${range.days} days\` is not a number of days: give a whole number, 1 or more.`,
+    );
+  }
+  for (const date of [range.from, range.to]) {
+    const problem = checkLocalDate(date);
+    if (problem) {
+      return refuse(
+        'invalid-range',
+        `${formatDate(date)} is not a date: ${problem}. Give dates as YYYY-MM-DD.`,
+      );
+    }
+  }
+  return undefined;
+}
+
 /** The first and last business dates; `last N days` are the N dates before `today`. */
 function datesOf(range: BackfillRange, today: dayjs.Dayjs): { from: dayjs.Dayjs; to: dayjs.Dayjs } {
   if (range.kind === 'last') {
@@ -241,10 +266,11 @@ class DateMapper {
     this.serverName = server.name;
   }
 
-  map(businessDate: string): MappedRun {
-    const triggerDate = shiftDate(businessDate, this.offsetDays);
-    const [year, month, day] = triggerDate.split('-').map(Number) as [number, number, number];
-    const date = { year, month, day };
+  map(business: dayjs.Dayjs): MappedRun {
+    const businessDate = business.format(DATE);
+    const trigger = business.add(this.offsetDays, 'day');
+    const date = { year: trigger.year(), month: trigger.month() + 1, day: trigger.date() };
+    const triggerDate = formatDate(date);
     let triggerTime: number;
     if (this.timeOfDay.source === 'at') {
       const local = { ...date, hour: this.timeOfDay.hour, minute: this.timeOfDay.minute };
