@@ -17,7 +17,14 @@ import { LIMITS } from './limits';
 import type { BackfillOrder, BackfillRange } from './parse-backfill';
 import { formatCount } from './parse-usage-error';
 import { parseServerZone, type ServerZone, serverLocalToEpochs, serverWallClock } from './server-zone';
-import { checkLocalDate, formatDate, formatTime, type LocalDateTime, type LocalTime } from './time-calendar';
+import {
+  checkLocalDate,
+  checkLocalTime,
+  formatDate,
+  formatTime,
+  type LocalDateTime,
+  type LocalTime,
+} from './time-calendar';
 import { findGap, isValidTimeZone, localToEpochs, type ZonedDateTime, zonedDateTime } from './time-zone';
 
 dayjs.extend(utc);
@@ -86,6 +93,7 @@ export type BackfillRefusalReason =
   | 'invalid-server-zone'
   | 'invalid-settings'
   | 'invalid-range'
+  | 'invalid-time'
   | 'from-after-to'
   | 'too-far-back'
   | 'too-many-runs'
@@ -129,6 +137,13 @@ export function planBackfill(input: BackfillPlanInput): BackfillPlanResult {
 
   const invalidRange = checkRange(input.range);
   if (invalidRange) return invalidRange;
+  const invalidTime = input.at && checkLocalTime(input.at);
+  if (invalidTime) {
+    return refuse(
+      'invalid-time',
+      `\`at ${formatTime(input.at!)}\` is not a time of day: ${invalidTime}. Give HH:MM, like \`at 02:00\`.`,
+    );
+  }
 
   const today = dayjs.utc(formatDate(zonedDateTime(input.now, zone)));
   const range = datesOf(input.range, today);

@@ -458,6 +458,21 @@ describe('planBackfill: refusals', () => {
       'No backfill may run: the limit of runs (BACKFILL_MAX_RUNS) is 0. An admin should raise it to 1 or more.',
     ],
     [
+      { at: { hour: 24, minute: 0 } },
+      'invalid-time',
+      '`at 24:00` is not a time of day: the hour must be 00 to 23. Give HH:MM, like `at 02:00`.',
+    ],
+    [
+      { range: { kind: 'last' as const, days: 0 } },
+      'invalid-range',
+      '`last 0 days` is not a number of days: give a whole number, 1 or more.',
+    ],
+    [
+      { from: '2026-02-29' },
+      'invalid-range',
+      '2026-02-29 is not a date: February 2026 has 28 days. Give dates as YYYY-MM-DD.',
+    ],
+    [
       { now: Number.NaN },
       'invalid-settings',
       'The current time is not known, so no backfill can be planned.',
