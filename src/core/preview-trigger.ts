@@ -75,16 +75,7 @@ export function previewTrigger(input: PreviewInput): TriggerPreview {
   const { flow, time } = input;
   const reason = checkPrerequisites(flow, input.identity);
   const server = parseServerZone(input.serverZone);
-  // EnOS keeps a flow's parameters by key; the first value of a duplicated key is the one shown.
-  const flowValues = new Map<string, string>();
-  for (const parameter of flow.parameters) {
-    if (!flowValues.has(parameter.key)) flowValues.set(parameter.key, parameter.value);
-  }
-  const givenKeys = new Set(input.parameters.map((parameter) => parameter.key));
-  const given = input.parameters.map(({ key, value }): PreviewParameter => {
-    const own = flowValues.get(key);
-    return { key, value, replaces: own === undefined ? { kind: 'new' } : { kind: 'flow-value', value: own } };
-  });
+  const { given, unchanged } = compareParameters(flow.parameters, input.parameters);
   const kind = input.when?.kind;
   return {
     flowId: flow.flowId,
@@ -102,11 +93,41 @@ export function previewTrigger(input: PreviewInput): TriggerPreview {
     ...(server ? { calDt: calDtOf(time.epochMs, server, input.calDtOffsetDays) } : {}),
     serverZone: server?.name ?? input.serverZone,
     given,
-    unchanged: flow.parameters.filter((parameter) => !givenKeys.has(parameter.key)),
+    unchanged,
     request: {
       flowId: flow.flowId,
       triggerTime: time.epochMs,
       parameters: input.parameters.map(({ key, value }) => ({ key, value })),
     },
+  };
+}
+
+/**
+ * The given parameters next to the flow's own: what each replaces (or that it is new), and which of
+ * the flow's parameters the run leaves as they are. Shared by the preview of one trigger and of a
+ * backfill, whose runs all get the same parameters.
+ */
+export function compareParameters(
+  flowParameters: readonly FlowParameter[],
+  givenParameters: readonly FlowParameter[],
+): { given: PreviewParameter[]; unchanged: FlowParameter[] } {
+  // EnOS keeps a flow's parameters by key; the first value of a duplicated key is the one shown.
+  const flowValues = new Map<string, string>();
+  for (const parameter of flowParameters) {
+    if (!flowValues.has(parameter.key)) flowValues.set(parameter.key, parameter.value);
+  }
+  const givenKeys = new Set(givenParameters.map((parameter) => parameter.key));
+  return {
+    given: givenParameters.map(({ key, value }): PreviewParameter => {
+      const own = flowValues.get(key);
+      return {
+        key,
+        value,
+        replaces: own === undefined ? { kind: 'new' } : { kind: 'flow-value', value: own },
+      };
+    }),
+    unchanged: flowParameters
+      .filter((parameter) => !givenKeys.has(parameter.key))
+      .map(({ key, value }) => ({ key, value })),
   };
 }

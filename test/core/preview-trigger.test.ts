@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${cal_dt}` and friends are EnOS system variables that must pass through verbatim
 import type { Flow } from '../../src/core/ports';
-import { type PreviewInput, previewTrigger } from '../../src/core/preview-trigger';
+import { compareParameters, type PreviewInput, previewTrigger } from '../../src/core/preview-trigger';
 import { resolveTime } from '../../src/core/resolve-time';
 
 const FLOW: Flow = {
@@ -149,5 +149,42 @@ describe('previewTrigger', () => {
     const preview = previewTrigger(input({ serverZone: 'Nowhere/Land' }));
     expect(preview.calDt).toBeUndefined();
     expect(preview.serverZone).toBe('Nowhere/Land');
+  });
+});
+
+describe('compareParameters', () => {
+  it('pairs each given value with the flow value it replaces, keeps the given order and the flow order', () => {
+    expect(
+      compareParameters(
+        [
+          { key: 'A', value: '1' },
+          { key: 'B', value: '' },
+          { key: 'A', value: 'second A' },
+          { key: 'C', value: '3' },
+        ],
+        [
+          { key: 'C', value: 'c' },
+          { key: 'Z', value: '' },
+          { key: 'B', value: 'b' },
+        ],
+      ),
+    ).toEqual({
+      given: [
+        { key: 'C', value: 'c', replaces: { kind: 'flow-value', value: '3' } },
+        { key: 'Z', value: '', replaces: { kind: 'new' } },
+        { key: 'B', value: 'b', replaces: { kind: 'flow-value', value: '' } },
+      ],
+      unchanged: [
+        { key: 'A', value: '1' },
+        { key: 'A', value: 'second A' },
+      ],
+    });
+  });
+
+  it('compares keys exactly, as EnOS does', () => {
+    expect(compareParameters([{ key: 'day', value: '1' }], [{ key: 'DAY', value: '2' }])).toEqual({
+      given: [{ key: 'DAY', value: '2', replaces: { kind: 'new' } }],
+      unchanged: [{ key: 'day', value: '1' }],
+    });
   });
 });
