@@ -134,7 +134,7 @@ describe('planBackfill properties', () => {
           expect(dates).toHaveLength(input.range.days);
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 
@@ -187,7 +187,7 @@ describe('planBackfill properties', () => {
             throw new Error(`unexpected refusal ${refusal.reason}: ${refusal.message}`);
         }
       }),
-      { numRuns: 600 },
+      { numRuns: 500 },
     );
   });
 
