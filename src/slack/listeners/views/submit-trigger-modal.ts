@@ -4,6 +4,7 @@ import { FlowTriggerError } from '../../../core/errors';
 import type { FlowParameter } from '../../../core/ports';
 import { type ValidTriggerForm, validateTriggerForm } from '../../../core/validate-trigger-form';
 import { withinBudget } from '../../../core/within-budget';
+import { admitTrigger } from '../../admit-trigger';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { MODAL_BLOCK } from '../../ids';
@@ -11,7 +12,13 @@ import { triggerFromSlack } from '../../trigger-from-slack';
 import { escapeMrkdwn } from '../../ui/mrkdwn';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
-import { abandonedMessage, busyText, unexpectedErrorMessage } from '../../ui/trigger-messages';
+import {
+  abandonedMessage,
+  busyText,
+  notLinkedInlineText,
+  shareFullText,
+  unexpectedErrorMessage,
+} from '../../ui/trigger-messages';
 import { decodeModalMetadata, type TriggerModalMetadata } from '../../ui/trigger-modal-metadata';
 import { inlineError } from '../../ui/trigger-modal-text';
 import {
@@ -123,7 +130,9 @@ export function submitTriggerModal(deps: ListenerDeps) {
 
     // The listener does not wait for the work: Bolt then lets go of the request while the trigger
     // waits for its turn. inFlight tracks it, and shutdown waits for it.
-    const queued = deps.inFlight.enqueue(
+    const admission = await admitTrigger(
+      deps,
+      { teamId, slackUserId, log },
       async () => {
         try {
           // A double click on Submit sends the same view twice; Socket Mode may redeliver it. The view
@@ -155,13 +164,26 @@ export function submitTriggerModal(deps: ListenerDeps) {
       },
       () => tell(abandonedMessage(form.flowId)),
     );
-    if (!queued) {
-      // The form stays open with everything filled in: submitting again later is one click.
-      log.info({ flowId: form.flowId, waiting: deps.inFlight.waiting }, 'trigger refused: the queue is full');
-      await fail({ [MODAL_BLOCK.flow]: busyText(deps.inFlight.waiting) });
-      return;
+    switch (admission.kind) {
+      case 'queued':
+        await ack();
+        return;
+      case 'not-linked':
+        await fail({ [MODAL_BLOCK.flow]: notLinkedInlineText(deps.selfLink) });
+        return;
+      case 'store-failed':
+        await fail({ [MODAL_BLOCK.flow]: inlineError(admission.error.userMessage) });
+        return;
+      case 'queue-full':
+        // The form stays open with everything filled in: submitting again later is one click.
+        log.info({ flowId: form.flowId, waiting: admission.waiting }, 'trigger refused: the queue is full');
+        await fail({ [MODAL_BLOCK.flow]: busyText(admission.waiting) });
+        return;
+      case 'share-full':
+        // Logged once per flood by the queue (onShareOverload), not once per submission.
+        await fail({ [MODAL_BLOCK.flow]: shareFullText(admission.waiting) });
+        return;
     }
-    await ack();
   };
 }
 
