@@ -83,13 +83,46 @@ interface Queued {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * First in, first out, in O(1): `Array.prototype.shift` copies the whole array once it is long
+ * (100,000 waiting cost ~0.2 ms per trigger taken; bench/fair-share.ts). Taken items are dropped in
+ * bulk now and then.
+ */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head] as T;
+    this.items[this.head] = undefined as T; // let the taken item be collected
+    this.head += 1;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 export function createInFlight(options: InFlightOptions): InFlight {
   const { concurrency, queueLimit, queuePerUser, onError } = options;
   const pending = new Set<Promise<void>>();
   // Each owner's waiting work in arrival order, and the owners with waiting work in the order of
   // their next turn: an owner goes to the back once served, or when its first trigger arrives.
-  const lines = new Map<string, Queued[]>();
-  const turns: string[] = [];
+  const lines = new Map<string, Fifo<Queued>>();
+  const turns = new Fifo<string>();
   let waiting = 0;
   let active = 0;
   let pumping = false;
@@ -115,7 +148,7 @@ export function createInFlight(options: InFlightOptions): InFlight {
   const takeNext = (): Queued | undefined => {
     const owner = turns.shift();
     if (owner === undefined) return undefined;
-    const line = lines.get(owner) as Queued[];
+    const line = lines.get(owner) as Fifo<Queued>;
     const item = line.shift() as Queued;
     waiting -= 1;
     if (line.length > 0) turns.push(owner);
@@ -186,7 +219,9 @@ export function createInFlight(options: InFlightOptions): InFlight {
       const item = { work, abandon, settle };
       if (line) line.push(item);
       else {
-        lines.set(owner, [item]);
+        const fresh = new Fifo<Queued>();
+        fresh.push(item);
+        lines.set(owner, fresh);
         turns.push(owner);
       }
       waiting += 1;
