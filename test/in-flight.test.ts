@@ -333,4 +333,15 @@ describe('the fair share of the trigger queue', () => {
       { full: false, waiting: 1, refused: 1 },
     ]);
   });
+
+  it('keeps the order of a long line of one caller, with another caller taking turns', async () => {
+    const { enqueue } = setUp({ concurrency: 1, queueLimit: 10_000, queuePerUser: 10_000 });
+    const started: string[] = [];
+    const done = [];
+    for (let i = 0; i < 3000; i += 1) done.push(enqueue(async () => void started.push(`a${i}`), 'T1:UA'));
+    for (let i = 0; i < 3; i += 1) done.push(enqueue(async () => void started.push(`b${i}`), 'T1:UB'));
+    await Promise.all(done);
+    expect(started.slice(0, 7)).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2', 'a3']);
+    expect(started.filter((s) => s.startsWith('a'))).toEqual(Array.from({ length: 3000 }, (_, i) => `a${i}`));
+  });
 });
