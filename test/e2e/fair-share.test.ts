@@ -221,7 +221,7 @@ describe('a flood from an unlinked user', () => {
     addFlows(0);
     const release = await holdSlots(16);
 
-    const acks = await flood(3000, 100, (i) => send(DAVE.slackUserId, `3377 RUN=${i}`, 'dave'));
+    const acks = await flood(3000, 50, (i) => send(DAVE.slackUserId, `3377 RUN=${i}`, 'dave'));
     const notLinked =
       ':link: Your Slack account is not linked to an EnOS user yet, so I cannot trigger flows for you. ' +
       'Ask an admin (<@U0ADMIN01>) to link you with `/flow-trigger link @you <enosUserId> <enosUserName>`.';

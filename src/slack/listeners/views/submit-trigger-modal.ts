@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { FlowTriggerError } from '../../../core/errors';
@@ -38,6 +39,12 @@ type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 export const REREAD_BUDGET_MS = 2000;
 
 /**
+ * The whole answer to a submission, from its arrival to the ack, stays within this (Slack waits
+ * 3 s): reading the caller's link before the queue gets what reading the flow left of it.
+ */
+const ANSWER_BUDGET_MS = 2600;
+
+/**
  * The parameters the chosen flow's inputs were prefilled with: from the metadata when it holds
  * them, else read again (they did not fit in Slack's 3,000 characters of metadata). A string is
  * the inline error for the flow field.
@@ -74,6 +81,7 @@ async function originalParameters(
  */
 export function submitTriggerModal(deps: ListenerDeps) {
   return async ({ ack, body, view, client, respond }: SubmitArgs): Promise<void> => {
+    const arrived = performance.now();
     const teamId = body.team?.id ?? view.team_id;
     const slackUserId = body.user.id;
     const log = deps.logger.child({
@@ -163,6 +171,7 @@ export function submitTriggerModal(deps: ListenerDeps) {
         }
       },
       () => tell(abandonedMessage(form.flowId)),
+      Math.max(0, ANSWER_BUDGET_MS - (performance.now() - arrived)),
     );
     switch (admission.kind) {
       case 'queued':
