@@ -27,6 +27,7 @@ import {
   type TestApp,
 } from '../helpers/start-test-app';
 import { textOf } from '../helpers/text-of';
+import { waitFor } from '../helpers/wait-for';
 
 jest.setTimeout(120_000);
 
@@ -273,6 +274,8 @@ describe('a flood from an unlinked user', () => {
     await t.command('3377 at 14:00 REPLACE=ddee');
     const reply = t.slack.callsOf('chat.postMessage').find((c) => c.args.thread_ts !== undefined)!;
     const attemptId = (await t.store.audit.listRecent(DEFAULT_TEAM_ID, { limit: 1 }))[0]!.id;
+    // Every slot busy: a click that went to the queue would not be answered until they are free.
+    const release = await holdSlots(16);
     const res = await sendInteraction(
       t.baseUrl,
       SIGNING_SECRET,
@@ -284,6 +287,11 @@ describe('a flood from an unlinked user', () => {
       }),
     );
     expect(res.status).toBe(200);
+    await waitFor(() => t.slack.responsesOf('dave-click').length > 0, {
+      description: 'the answer to the click while every slot is busy',
+    });
+    expect(t.inFlight.waiting).toBe(0);
+    release();
     await t.settle();
     expect(
       t.slack.responsesOf('dave-click').map((r) => textOf({ args: r.body as Record<string, unknown> })),
