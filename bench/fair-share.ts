@@ -37,7 +37,7 @@ async function queueCost(triggers: number, owners: number): Promise<number> {
   return ((performance.now() - start) * 1000) / triggers;
 }
 
-async function startOrderBehindFlood(): Promise<number> {
+async function startOrderBehindFlood(): Promise<{ taken: number; refused: number; position: number }> {
   const started: string[] = [];
   let release = () => {};
   const held = new Promise<void>((resolve) => {
@@ -46,12 +46,14 @@ async function startOrderBehindFlood(): Promise<number> {
   const inFlight = createInFlight({ concurrency: 1, queueLimit: 200, queuePerUser: 20, onError: () => {} });
   inFlight.enqueue(() => held, { owner: 'T1:holder' });
   await new Promise((resolve) => setImmediate(resolve));
-  for (let i = 0; i < 300; i += 1)
-    inFlight.enqueue(async () => void started.push('alice'), { owner: 'T1:UALICE' });
+  let taken = 0;
+  for (let i = 0; i < 300; i += 1) {
+    if (inFlight.enqueue(async () => void started.push('alice'), { owner: 'T1:UALICE' }).queued) taken += 1;
+  }
   inFlight.enqueue(async () => void started.push('carol'), { owner: 'T1:UCAROL' });
   release();
   await inFlight.drain(10_000);
-  return started.indexOf('carol');
+  return { taken, refused: 300 - taken, position: started.indexOf('carol') };
 }
 
 async function main() {
@@ -63,9 +65,9 @@ async function main() {
     );
   }
 
-  const position = await startOrderBehindFlood();
+  const { taken, refused, position } = await startOrderBehindFlood();
   console.log(
-    `2. one slot, 300 triggers from Alice then 1 from Carol: 20 of Alice's taken, 280 refused; Carol's starts after ${position} of Alice's (before the fair share, one queue of 200 held 200 of Alice's and Carol's was refused as busy)`,
+    `2. one slot, 300 triggers from Alice then 1 from Carol: ${taken} of Alice's taken, ${refused} refused; Carol's starts after ${position} of Alice's (before the fair share, one queue of 200 held 200 of Alice's and Carol's was refused as busy)`,
   );
 
   const t = await startTestApp();
