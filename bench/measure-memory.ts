@@ -62,8 +62,12 @@ export async function measureMemory(options: MemoryOptions): Promise<MemoryPhase
   const { world, load, log } = options;
   const server = await startServer({
     kind: 'app',
-    // A queue that takes every trigger of the burst: the worst case for memory (none is refused).
-    env: world.appEnv(options.logLevel, { TRIGGER_QUEUE_LIMIT: String(options.triggers + options.warmup) }),
+    // A queue, and a share per user, that take every trigger of the burst: the worst case for
+    // memory (none is refused).
+    env: world.appEnv(options.logLevel, {
+      TRIGGER_QUEUE_LIMIT: String(options.triggers + options.warmup),
+      TRIGGER_QUEUE_PER_USER: String(options.triggers + options.warmup),
+    }),
     cwd: world.dir,
     cpu: options.cpu,
     nodeArgs: ['--expose-gc', '--require', join(ROOT, 'bench/gc-on-signal.js')],

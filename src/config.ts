@@ -156,6 +156,9 @@ const schema = enosSchema.extend({
   TRIGGER_QUEUE_LIMIT: optional(
     intInRange('TRIGGER_QUEUE_LIMIT', 'a whole number of triggers', 0, 100_000),
   ).default(200),
+  TRIGGER_QUEUE_PER_USER: optional(
+    intInRange('TRIGGER_QUEUE_PER_USER', 'a whole number of triggers', 1, 100_000),
+  ).default(20),
 });
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
@@ -197,8 +200,8 @@ export interface Config {
   selfLink?: 'email';
   log: { level: (typeof LOG_LEVELS)[number]; format: 'json' | 'pretty' };
   userTzCacheMs: number;
-  /** Triggers run at once, and waiting at most beyond those (src/in-flight.ts). */
-  triggers: { concurrency: number; queueLimit: number };
+  /** Triggers run at once, and waiting at most beyond those, in all and per caller (src/in-flight.ts). */
+  triggers: { concurrency: number; queueLimit: number; queuePerUser: number };
   /** The zone EnOS writes run times in (`yyyy-MM-dd HH:mm:ss` without a zone). */
   enosServerTimezone: string;
   /** How triggered runs are watched. */
@@ -269,7 +272,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
     },
     userTzCacheMs: e.USER_TZ_CACHE_SECONDS * 1000,
-    triggers: { concurrency: e.TRIGGER_CONCURRENCY, queueLimit: e.TRIGGER_QUEUE_LIMIT },
+    triggers: {
+      concurrency: e.TRIGGER_CONCURRENCY,
+      queueLimit: e.TRIGGER_QUEUE_LIMIT,
+      queuePerUser: e.TRIGGER_QUEUE_PER_USER,
+    },
     enosServerTimezone: e.ENOS_SERVER_TIMEZONE,
     watch: {
       maxMs: Math.round(e.WATCH_MAX_HOURS * 3_600_000),

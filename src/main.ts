@@ -73,6 +73,17 @@ async function main(): Promise<number> {
             'trigger queue full: refusing new triggers until it drains (TRIGGER_QUEUE_LIMIT)',
           )
         : logger.warn({ waiting, refused }, 'trigger queue back to half full: accepting triggers again'),
+    // One caller's flood: said once when their share fills, once when it is back to half.
+    onShareOverload: ({ owner, full, waiting, refused }) =>
+      full
+        ? logger.warn(
+            { owner, waiting },
+            'one caller’s share of the trigger queue is full: refusing their triggers until half have run (TRIGGER_QUEUE_PER_USER)',
+          )
+        : logger.warn(
+            { owner, waiting, refused },
+            'a caller’s share of the trigger queue is back to half: accepting theirs again',
+          ),
   });
 
   const app = createApp(

@@ -45,7 +45,7 @@ describe('loadConfig', () => {
       selfLink: undefined,
       log: { level: 'info', format: 'pretty' },
       userTzCacheMs: 600000,
-      triggers: { concurrency: 16, queueLimit: 200 },
+      triggers: { concurrency: 16, queueLimit: 200, queuePerUser: 20 },
       enosServerTimezone: 'UTC',
       watch: { maxMs: 86_400_000, pollMinMs: 15_000, pollMaxMs: 300_000, tickMs: 5_000, leaseMs: 120_000 },
     });
@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       ENOS_REQUEST_TIMEOUT_MS: '2500',
       TRIGGER_CONCURRENCY: '4',
       TRIGGER_QUEUE_LIMIT: '0',
+      TRIGGER_QUEUE_PER_USER: '5',
     });
     expect(config.slack.mode).toBe('socket');
     expect(config.slack.signingSecret).toBeUndefined();
@@ -78,17 +79,33 @@ describe('loadConfig', () => {
     expect(config.selfLink).toBe('email');
     expect(config.log).toEqual({ level: 'debug', format: 'json' });
     expect(config.enos.requestTimeoutMs).toBe(2500);
-    expect(config.triggers).toEqual({ concurrency: 4, queueLimit: 0 });
+    expect(config.triggers).toEqual({ concurrency: 4, queueLimit: 0, queuePerUser: 5 });
   });
 
   it('refuses trigger limits that would stop every trigger or hold unbounded work', () => {
-    expect(problemsOf({ ...valid, TRIGGER_CONCURRENCY: '0', TRIGGER_QUEUE_LIMIT: '-1' })).toEqual([
+    expect(
+      problemsOf({
+        ...valid,
+        TRIGGER_CONCURRENCY: '0',
+        TRIGGER_QUEUE_LIMIT: '-1',
+        TRIGGER_QUEUE_PER_USER: '0',
+      }),
+    ).toEqual([
       'TRIGGER_CONCURRENCY must be greater than 0',
       'TRIGGER_QUEUE_LIMIT must be between 0 and 100000',
+      'TRIGGER_QUEUE_PER_USER must be between 1 and 100000',
     ]);
-    expect(problemsOf({ ...valid, TRIGGER_CONCURRENCY: '1001', TRIGGER_QUEUE_LIMIT: 'lots' })).toEqual([
+    expect(
+      problemsOf({
+        ...valid,
+        TRIGGER_CONCURRENCY: '1001',
+        TRIGGER_QUEUE_LIMIT: 'lots',
+        TRIGGER_QUEUE_PER_USER: '2.5',
+      }),
+    ).toEqual([
       'TRIGGER_CONCURRENCY must be at most 1000',
       'TRIGGER_QUEUE_LIMIT must be a whole number of triggers',
+      'TRIGGER_QUEUE_PER_USER must be a whole number of triggers',
     ]);
   });
 

@@ -106,13 +106,17 @@ EnOS will start it <!date^1795784400^{date_short_pretty} at {time}|2026-11-27 14
 });
 
 describe('refused before the trigger', () => {
-  it('tells an unlinked user privately who the admins are, and triggers nothing', async () => {
+  it('tells an unlinked user privately in the ack who the admins are, and triggers nothing', async () => {
     t = await startTestApp();
     const res = await t.command('3377 REPLACE=ddee', { user_id: DAVE.slackUserId });
     expect(res.status).toBe(200);
-    expect(privateTo(res.responseUrlId)).toEqual([expect.stringContaining(`<@${ADMIN.slackUserId}>`)]);
-    expect(privateTo(res.responseUrlId)[0]).toContain('not linked');
-    expect(t.slack.responsesOf(res.responseUrlId)[0]!.body).toMatchObject({ response_type: 'ephemeral' });
+    // Answered before the trigger queue, in the ack itself: nothing waited for a turn.
+    expect(res.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(textOf({ args: res.json as Record<string, unknown> })).toBe(
+      ':link: Your Slack account is not linked to an EnOS user yet, so I cannot trigger flows for you. ' +
+        `Ask an admin (<@${ADMIN.slackUserId}>) to link you with \`/flow-trigger link @you <enosUserId> <enosUserName>\`.`,
+    );
+    expect(t.slack.responsesOf(res.responseUrlId)).toEqual([]);
     expect(posts()).toHaveLength(0);
     expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(0);
     expect(await auditRecords(DAVE.slackUserId)).toEqual([]);

@@ -107,8 +107,8 @@ export interface TestAppOptions {
   selfLink?: boolean;
   /** ENOS_SERVER_TIMEZONE (default UTC, the fake EnOS's zone). */
   enosServerZone?: string;
-  /** TRIGGER_CONCURRENCY and TRIGGER_QUEUE_LIMIT (default 16 and 200, as in production). */
-  triggers?: { concurrency: number; queueLimit: number };
+  /** TRIGGER_CONCURRENCY, TRIGGER_QUEUE_LIMIT and TRIGGER_QUEUE_PER_USER (default 16, 200, 20, as in production). */
+  triggers?: { concurrency: number; queueLimit: number; queuePerUser?: number };
 }
 
 export interface TestApp {
@@ -176,9 +176,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
   });
   const inFlight = createInFlight({
-    ...(options.triggers ?? { concurrency: 16, queueLimit: 200 }),
+    concurrency: 16,
+    queueLimit: 200,
+    queuePerUser: 20,
+    ...options.triggers,
     onError: (error) => logger.error({ err: error }, 'background work failed'),
     onOverload: (event) => logger.warn(event, 'trigger queue overload'),
+    onShareOverload: (event) => logger.warn(event, 'trigger queue share overload'),
   });
   let ids = 0;
   const app = createApp(

@@ -202,6 +202,34 @@ export function busyMessage(waiting: number): SlackMessage {
   return textMessage(`:hourglass: ${busyText(waiting)}`);
 }
 
+/**
+ * The caller's own share of the trigger queue is full (TRIGGER_QUEUE_PER_USER): said like the busy
+ * answer, before anything is claimed. It is theirs alone: everyone else's triggers are still taken.
+ */
+export function shareFullText(waiting: number): string {
+  return (
+    `You already have ${waiting} trigger${waiting === 1 ? '' : 's'} waiting for their turn: your whole share of ` +
+    'flow-trigger’s queue, so I took no more from you for now. Nothing was triggered. ' +
+    'Try again once some of yours have run.'
+  );
+}
+
+export function shareFullMessage(waiting: number): SlackMessage {
+  return textMessage(`:hourglass: ${shareFullText(waiting)}`);
+}
+
+/**
+ * The form's inline answer to a caller with no link: plain text, where a mention would show as
+ * `<@U…>`, so it names the command that lists the admins instead of the admins themselves.
+ */
+export function notLinkedInlineText(selfLink: boolean): string {
+  const self = selfLink ? ' Or link yourself with “/flow-trigger link me” (by your Slack email).' : '';
+  return (
+    'Your Slack account is not linked to an EnOS user yet, so I cannot trigger flows for you. Nothing was ' +
+    `triggered. “/flow-trigger whoami” names the admins who can link you.${self}`
+  );
+}
+
 /** A queued trigger that never started before the app stopped (a restart or a deployment). */
 export function abandonedMessage(flowId?: number): SlackMessage {
   const what = flowId === undefined ? 'your trigger' : `your trigger of flow *${flowId}*`;

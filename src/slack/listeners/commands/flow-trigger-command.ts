@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } 
 import { FlowTriggerError } from '../../../core/errors';
 import { linkUser, listLinks, unlinkUser } from '../../../core/manage-links';
 import { type ParsedCommand, parseCommand } from '../../../core/parse-command';
+import { admitTrigger } from '../../admit-trigger';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { triggerFromSlack } from '../../trigger-from-slack';
@@ -13,6 +14,8 @@ import { textMessage } from '../../ui/slack-message';
 import {
   abandonedMessage,
   busyMessage,
+  noticeMessage,
+  shareFullMessage,
   unexpectedErrorMessage,
   usageErrorMessage,
 } from '../../ui/trigger-messages';
@@ -34,8 +37,8 @@ const ephemeral = (message: SlackMessage): RespondArguments => ({
 /**
  * `/flow-trigger …`. Parsing is pure and fast, so usage errors and help go back in the ack itself;
  * everything that does I/O runs after the ack (Slack's limit is 3 s), tracked as in-flight work so
- * that shutdown lets it finish. Triggers wait for a turn in the trigger queue; when it is full, the
- * ack itself says so.
+ * that shutdown lets it finish. Triggers wait for a turn in the trigger queue; when the caller is
+ * not linked, or the queue or their share of it is full, the ack itself says so.
  */
 export function flowTriggerCommand(deps: ListenerDeps) {
   return async ({ command, ack, respond, client, body }: CommandArgs): Promise<void> => {
@@ -94,23 +97,42 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       await deps.inFlight.run(work);
       return;
     }
-    // Triggers wait for a turn (TRIGGER_CONCURRENCY); when too many already wait, the ack says so
-    // and nothing is claimed, so running the command again later is safe.
+    // Triggers wait for a turn (TRIGGER_CONCURRENCY); a caller with no link, or a full queue or
+    // share of it, is answered in the ack, and nothing is claimed, so running the command again
+    // later is safe.
     const flowId = cmd.flowId;
     // The listener does not wait for the work: Bolt then lets go of the request while the trigger
     // waits for its turn. inFlight tracks it, and shutdown waits for it.
-    const queued = deps.inFlight.enqueue(work, () =>
-      respond(ephemeral(abandonedMessage(flowId))).then(() => {}),
+    const admission = await admitTrigger(
+      deps,
+      { teamId: command.team_id, slackUserId: command.user_id },
+      work,
+      () => respond(ephemeral(abandonedMessage(flowId))).then(() => {}),
     );
-    if (!queued) {
-      deps.logger.info(
-        { team: command.team_id, user: command.user_id, flowId, waiting: deps.inFlight.waiting },
-        'trigger refused: the queue is full',
-      );
-      await ack(ephemeral(busyMessage(deps.inFlight.waiting)));
-      return;
+    switch (admission.kind) {
+      case 'queued':
+        await ack();
+        return;
+      case 'not-linked':
+        await ack(
+          ephemeral(noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {})),
+        );
+        return;
+      case 'store-failed':
+        await ack(ephemeral(noticeMessage({ kind: 'store-failed', error: admission.error }, {})));
+        return;
+      case 'queue-full':
+        deps.logger.info(
+          { team: command.team_id, user: command.user_id, flowId, waiting: admission.waiting },
+          'trigger refused: the queue is full',
+        );
+        await ack(ephemeral(busyMessage(admission.waiting)));
+        return;
+      case 'share-full':
+        // Logged once per flood by the queue (onShareOverload), not once per request.
+        await ack(ephemeral(shareFullMessage(admission.waiting)));
+        return;
     }
-    await ack();
   };
 }
 

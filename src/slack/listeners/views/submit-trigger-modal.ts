@@ -1,9 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { FlowTriggerError } from '../../../core/errors';
 import type { FlowParameter } from '../../../core/ports';
 import { type ValidTriggerForm, validateTriggerForm } from '../../../core/validate-trigger-form';
 import { withinBudget } from '../../../core/within-budget';
+import { admitTrigger } from '../../admit-trigger';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { MODAL_BLOCK } from '../../ids';
@@ -11,7 +13,13 @@ import { triggerFromSlack } from '../../trigger-from-slack';
 import { escapeMrkdwn } from '../../ui/mrkdwn';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
-import { abandonedMessage, busyText, unexpectedErrorMessage } from '../../ui/trigger-messages';
+import {
+  abandonedMessage,
+  busyText,
+  notLinkedInlineText,
+  shareFullText,
+  unexpectedErrorMessage,
+} from '../../ui/trigger-messages';
 import { decodeModalMetadata, type TriggerModalMetadata } from '../../ui/trigger-modal-metadata';
 import { inlineError } from '../../ui/trigger-modal-text';
 import {
@@ -29,6 +37,12 @@ type SubmitArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * with room for the round trip.
  */
 export const REREAD_BUDGET_MS = 2000;
+
+/**
+ * The whole answer to a submission, from its arrival to the ack, stays within this (Slack waits
+ * 3 s): reading the caller's link before the queue gets what reading the flow left of it.
+ */
+const ANSWER_BUDGET_MS = 2600;
 
 /**
  * The parameters the chosen flow's inputs were prefilled with: from the metadata when it holds
@@ -67,6 +81,7 @@ async function originalParameters(
  */
 export function submitTriggerModal(deps: ListenerDeps) {
   return async ({ ack, body, view, client, respond }: SubmitArgs): Promise<void> => {
+    const arrived = performance.now();
     const teamId = body.team?.id ?? view.team_id;
     const slackUserId = body.user.id;
     const log = deps.logger.child({
@@ -123,7 +138,9 @@ export function submitTriggerModal(deps: ListenerDeps) {
 
     // The listener does not wait for the work: Bolt then lets go of the request while the trigger
     // waits for its turn. inFlight tracks it, and shutdown waits for it.
-    const queued = deps.inFlight.enqueue(
+    const admission = await admitTrigger(
+      deps,
+      { teamId, slackUserId, log },
       async () => {
         try {
           // A double click on Submit sends the same view twice; Socket Mode may redeliver it. The view
@@ -154,14 +171,28 @@ export function submitTriggerModal(deps: ListenerDeps) {
         }
       },
       () => tell(abandonedMessage(form.flowId)),
+      Math.max(0, ANSWER_BUDGET_MS - (performance.now() - arrived)),
     );
-    if (!queued) {
-      // The form stays open with everything filled in: submitting again later is one click.
-      log.info({ flowId: form.flowId, waiting: deps.inFlight.waiting }, 'trigger refused: the queue is full');
-      await fail({ [MODAL_BLOCK.flow]: busyText(deps.inFlight.waiting) });
-      return;
+    switch (admission.kind) {
+      case 'queued':
+        await ack();
+        return;
+      case 'not-linked':
+        await fail({ [MODAL_BLOCK.flow]: notLinkedInlineText(deps.selfLink) });
+        return;
+      case 'store-failed':
+        await fail({ [MODAL_BLOCK.flow]: inlineError(admission.error.userMessage) });
+        return;
+      case 'queue-full':
+        // The form stays open with everything filled in: submitting again later is one click.
+        log.info({ flowId: form.flowId, waiting: admission.waiting }, 'trigger refused: the queue is full');
+        await fail({ [MODAL_BLOCK.flow]: busyText(admission.waiting) });
+        return;
+      case 'share-full':
+        // Logged once per flood by the queue (onShareOverload), not once per submission.
+        await fail({ [MODAL_BLOCK.flow]: shareFullText(admission.waiting) });
+        return;
     }
-    await ack();
   };
 }
 
