@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# Build stage: dev dependencies and the TypeScript compiler.
-FROM node:20-bookworm-slim AS build
+# Node 24 (LTS). The app also runs on Node 20.18+ (what CI uses) and 22: see `engines`.
+# Build stage: dev dependencies, the TypeScript compiler, and the one native build of sqlite3.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # sqlite3 compiles natively when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -9,16 +10,15 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
-
-# Production dependencies only (native sqlite3 is compiled here, with the same toolchain).
-FROM build AS prod-deps
-RUN rm -rf node_modules && npm ci --omit=dev
+# Production dependencies only, from the tree built above: sqlite3's native binding is kept as
+# compiled, not compiled a second time.
+RUN npm prune --omit=dev
 
 # Runtime: slim, non-root, a volume for the SQLite file.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000 STORE_URL=sqlite://data/flow-trigger.sqlite
 WORKDIR /app
-COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 RUN mkdir -p /app/data && chown node:node /app/data

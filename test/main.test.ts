@@ -2,46 +2,14 @@
  * The composition root as a real process: configuration errors at start, a full start against the
  * loopback fakes, a trigger through it, and a clean exit on SIGTERM.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type FakeEnosGateway, startFakeEnosGateway } from './fakes/fake-enos-gateway';
 import { type FakeSlackApi, startFakeSlackApi } from './fakes/fake-slack-api';
+import { type Run, runMain } from './helpers/run-main';
 import { sendSlashCommand } from './helpers/slack-requests';
 import { waitFor } from './helpers/wait-for';
-
-const ROOT = join(__dirname, '..');
-// Resolved from the project: the child runs in a temporary directory.
-const TSX = pathToFileURL(require.resolve('tsx')).href;
-
-interface Run {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exit: Promise<number | null>;
-}
-
-function runMain(env: NodeJS.ProcessEnv, cwd: string): Run {
-  // Only what we pass: the developer's own environment must not leak into the test. Any unhandled
-  // promise rejection crashes the process (strict), so a test that ends in exit 0 proves there was none.
-  const child = spawn(
-    process.execPath,
-    ['--unhandled-rejections=strict', '--import', TSX, join(ROOT, 'src/main.ts')],
-    {
-      cwd,
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stdout?.on('data', (d: Buffer) => stdout.push(...d.toString().split('\n').filter(Boolean)));
-  child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout, stderr, exit };
-}
 
 let dir: string;
 beforeEach(() => {

@@ -24,8 +24,8 @@ export const LIMITS = {
   /** How far back a run may be back-dated, in days (EnOS computes `${cal_dt}` and friends from it). */
   maxBackdateDays: 366,
   /**
-   * A clock time that was reached at most this long ago counts as now (product.md: "a time just
-   * reached counts as now"), so `at 14:00` typed at 14:00:40 runs instead of being refused.
+   * A clock time that was reached at most this long ago counts as now (docs/product.md §1), so
+   * `at 14:00` typed at 14:00:40 runs instead of being refused.
    */
   justPassedMs: 60_000,
 } as const;

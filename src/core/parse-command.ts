@@ -1,6 +1,6 @@
 /**
  * The slash-command parser: `/flow-trigger` text in, a command or a usage error out. Pure: no
- * Slack, no clock, no I/O. The grammar is product.md's "The slash command"; the text arrives with
+ * Slack, no clock, no I/O. The grammar is docs/product.md §1; the text arrives with
  * Slack's escaping on, which is undone exactly (see `unescape-slack-text.ts`).
  */
 import { LIMITS } from './limits';
@@ -51,7 +51,7 @@ const COMMANDS = '`help`, `whoami`, `status`, `history`, `link`, `unlink`, `link
 const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
 const ENOS_USER_ID = /^u\d+$/;
 const ENOS_ORG_ID = /^o\d+$/;
-// product/enos-api.md: the instance id is `<flowId>-<digits>`, the digits vary in length.
+// docs/enos-api.md §3.3: the instance id is `<flowId>-<digits>`, the digits vary in length.
 const INSTANCE_ID = /^\d+-\d+$/;
 const MAX_ENOS_USER_NAME_LENGTH = 128;
 

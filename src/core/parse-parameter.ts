@@ -6,7 +6,7 @@ import { LIMITS } from './limits';
 import { formatCount, quoteToken } from './parse-usage-error';
 import type { FlowParameter } from './ports';
 
-/** product.md: keys follow `[A-Za-z_][A-Za-z0-9_.-]*`. */
+/** docs/product.md §1: keys match `[A-Za-z_][A-Za-z0-9_.-]*`. */
 const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 // Line breaks and other control characters cannot be typed into a single-line modal entry nor

@@ -1,6 +1,6 @@
 /**
  * The status model of a flow run (a flow instance), from Get Flow Instance's `status` code
- * (enos-api.md, FlowInstance struct). Pure: the watcher, the `status` command and the Home tab
+ * (docs/enos-api.md §3.4). Pure: the watcher, the `status` command and the Home tab
  * all read runs through it, so they agree on what "finished" and "failed" mean.
  */
 import type { FlowInstance, FlowInstanceTask } from './ports';

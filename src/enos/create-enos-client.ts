@@ -13,7 +13,7 @@ import {
 import { DEFAULT_RETRY_BACKOFF_MS } from './retry-on-connection-failure';
 import { createTokenProvider } from './token-provider';
 
-/** The IAM API's user list (enos-api.md §4). */
+/** The IAM API's user list (docs/enos-api.md §3.9). */
 const IAM_USERS_PATH = 'enos-iam-service/v2.4/open/user/logintime/list';
 /** Pages of the user list read at most (a very large organization stops there, incomplete). */
 const MAX_USER_PAGES = 50;

@@ -226,7 +226,7 @@ export const triggerResultSchema = z.object({ flowInstanceId: z.string().min(1) 
 export const cancelResultSchema = z.unknown().transform((): undefined => undefined);
 
 /**
- * One IAM user: `{id, name, email, state, organizationId}` (enos-api.md §4). `userId` as the name
+ * One IAM user: `{id, name, email, state, organizationId}` (docs/enos-api.md §3.9). `userId` as the name
  * of the id is accepted too (inferred); `state` may be a number or a string (inferred).
  */
 const orgUserSchema = z

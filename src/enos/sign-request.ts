@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** What one gateway call is signed over (enos-api.md §1b). */
+/** What one gateway call is signed over (docs/enos-api.md §1b). */
 export interface SignRequestInput {
   accessToken: string;
   secretKey: string;

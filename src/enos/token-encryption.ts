@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The token service's `encryption` (enos-api.md §1a): lowercase hex SHA-256 of
+ * The token service's `encryption` (docs/enos-api.md §1a): lowercase hex SHA-256 of
  * `appKey + timestamp + appSecret`, plain concatenation, timestamp in decimal epoch milliseconds.
  */
 export function tokenEncryption(appKey: string, timestamp: number, appSecret: string): string {

@@ -49,7 +49,7 @@ export interface TokenProvider {
 const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
 
-/** Token-service statuses (enos-api.md §1a), with what to check. */
+/** Token-service statuses (docs/enos-api.md §1a), with what to check. */
 const STATUS_TEXT: Record<number, string> = {
   1001: 'duplicated request (the same encryption was sent twice)',
   1002: 'the appKey does not exist: check ENOS_ACCESS_KEY and ENOS_API_GATEWAY_URL',
@@ -77,7 +77,7 @@ function asNotSent(error: unknown): unknown {
 }
 
 /**
- * The documented token scheme (enos-api.md §1a): one token for all calls, renewed with
+ * The documented token scheme (docs/enos-api.md §1a): one token for all calls, renewed with
  * `token/refresh` `refreshMarginMs` before expiry, falling back to `token/get` when the refresh is
  * refused. `token/refresh` rather than `token/get` because asking `token/get` again before expiry
  * returns the same, soon-expiring token (inferred).

@@ -1,6 +1,6 @@
 import type Keyv from 'keyv';
 import type { Logger } from 'pino';
-import type { ClaimStore } from '../core/ports';
+import type { ClaimStore, Clock } from '../core/ports';
 import type { OperationRunner } from './create-operation-runner';
 import type { StoreKeys } from './create-store-keys';
 import type { SortedIndex } from './sorted-index';
@@ -28,4 +28,6 @@ export interface BackendContext {
   logger: Logger;
   /** Bound for connecting at start, retries included. */
   connectTimeoutMs: number;
+  /** Expiry of SQLite claims (Redis expires keys on the server's clock). */
+  clock: Clock;
 }

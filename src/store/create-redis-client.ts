@@ -1,4 +1,4 @@
-import { createClient } from '@keyv/redis';
+import { createClient } from '@redis/client';
 
 /** Options of {@link createRedisClient}. */
 export interface RedisClientSettings {
@@ -9,8 +9,8 @@ export interface RedisClientSettings {
 }
 
 /**
- * A node-redis client (as re-exported by @keyv/redis; node-redis is not a direct dependency),
- * configured for the store:
+ * A node-redis client (@redis/client, declared at the version @keyv/redis depends on, so both use
+ * one copy and KeyvRedis accepts it), configured for the store:
  *
  * - `disableOfflineQueue`: while disconnected, commands fail at once (ClientOfflineError) instead
  *   of queueing until Redis returns: a trigger must not hang or, worse, run minutes later.

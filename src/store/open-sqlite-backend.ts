@@ -16,13 +16,26 @@ import { SQLITE_SORTED_INDEX_SCHEMA, SqliteSortedIndex } from './sqlite-sorted-i
  */
 const BUSY_TIMEOUT_MS = 4000;
 
-/** keyv's table, exactly as @keyv/sqlite 4 creates it (table `keyv`, default key size). */
-const KEYV_TABLE_SCHEMA = 'CREATE TABLE IF NOT EXISTS keyv(key VARCHAR(255) PRIMARY KEY, value TEXT )';
+/*
+ * In WAL mode, NORMAL syncs at checkpoints instead of on every commit (SQLite's advice for WAL):
+ * the file stays consistent, a crash of the app loses nothing, and only a power loss or OS crash
+ * can drop the last commits, as Redis's default `appendfsync everysec` can. FULL cost an fsync for
+ * each write of a trigger: on the benchmark machine, about half of a trigger's end-to-end time
+ * (docs/benchmarks.md).
+ */
+const SYNCHRONOUS_NORMAL = 'PRAGMA synchronous = NORMAL';
 
 /**
- * Opens the SQLite file (creating its directory), in WAL mode so that readers do not block the
- * writer when several processes share the file, and creates the tables keyv does not: `claims`
- * and `sorted_index`. Records live in keyv's own table, `keyv`.
+ * Opens the SQLite file (creating its directory) on two connections, each the only way to its
+ * tables:
+ *
+ * - @keyv/sqlite's own connection holds the records, in its table `keyv`, through keyv's API;
+ * - ours (openSqliteConnection, node-sqlite3 declared in package.json) holds what keyv cannot do:
+ *   the atomic claims (`claims`) and the sorted indexes (`sorted_index`).
+ *
+ * With `:memory:` each connection has a database of its own; that is fine, since no table is
+ * reached through both. The file is in WAL mode, so that readers do not block the writer when
+ * connections or processes share it.
  */
 export async function openSqliteBackend(filename: string, context: BackendContext): Promise<Backend> {
   const { storeName, logger } = context;
@@ -38,63 +51,47 @@ export async function openSqliteBackend(filename: string, context: BackendContex
     }
   }
 
-  const adapter = new KeyvSqlite({
-    uri: `sqlite://${filename}`,
-    table: 'keyv',
-    busyTimeout: BUSY_TIMEOUT_MS,
-  });
-  // namespace undefined: keys are used exactly as StoreKeys builds them, the same on both backends.
-  const keyv = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
-  // Without a listener, an 'error' event (the adapter emits one when the file cannot be opened)
-  // would be thrown by EventEmitter and crash the process.
-  keyv.on('error', (error: unknown) => logger.error({ err: error }, 'SQLite store error'));
-  const adapterQuery = adapter.query as SqliteQuery;
-  // Every statement, keyv's included, runs on a connection of ours that keeps its statements
-  // prepared (see openSqliteConnection); the adapter's own connection only creates its table.
   let connection: SqliteConnection | undefined;
-  const query: SqliteQuery = (sql, ...parameters) => {
-    if (!connection) return Promise.reject(new Error('the SQLite connection is not open'));
-    return connection.query(sql, ...parameters);
-  };
-  adapter.query = query;
-
+  let adapter: KeyvSqlite | undefined;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    const results = await Promise.allSettled([connection?.close(), adapter.disconnect()]);
+    const results = await Promise.allSettled([connection?.close(), adapter?.disconnect()]);
     for (const result of results) {
       if (result.status === 'rejected')
         logger.warn({ err: result.reason }, 'closing the SQLite store failed');
     }
   };
+  const query: SqliteQuery = (sql, ...parameters) => {
+    if (!connection) return Promise.reject(new Error('the SQLite connection is not open'));
+    return connection.query(sql, ...parameters);
+  };
 
+  let keyv: Keyv;
   try {
-    // Called before this tick ends: the adapter's connection promise must get a handler before it
-    // can reject, or a failed open would be an unhandled rejection.
-    const setup = (async () => {
-      const [adapterReady, opened] = await Promise.allSettled([
-        adapterQuery('SELECT 1'),
-        openSqliteConnection(inMemory ? ':memory:' : filename, BUSY_TIMEOUT_MS),
-      ]);
-      if (opened.status === 'fulfilled') connection = opened.value;
-      if (adapterReady.status === 'rejected') throw adapterReady.reason;
-      if (opened.status === 'rejected') throw opened.reason;
-      // Also here: with :memory:, each connection has a database of its own.
-      await query(KEYV_TABLE_SCHEMA);
-      if (!inMemory) {
-        await query('PRAGMA journal_mode = WAL');
-        // In WAL mode, NORMAL syncs at checkpoints instead of on every commit (SQLite's advice for
-        // WAL): the file stays consistent, a crash of the app loses nothing, and only a power loss
-        // or OS crash can drop the last commits, as Redis's default `appendfsync everysec` can.
-        // FULL cost an fsync for each of the eight writes of a trigger: on the benchmark machine,
-        // about half of a trigger's end-to-end time (docs/benchmarks.md).
-        await query('PRAGMA synchronous = NORMAL');
-      }
+    keyv = await context.runner.run('prepare the SQLite tables', async () => {
+      // Ours first: switching the file to WAL needs no other connection in the middle of a
+      // transaction, and the mode then holds for every later connection to the file.
+      connection = await openSqliteConnection(filename, BUSY_TIMEOUT_MS);
+      if (!inMemory) await query('PRAGMA journal_mode = WAL');
+      await query(SYNCHRONOUS_NORMAL);
       for (const statement of [...SQLITE_CLAIMS_SCHEMA, ...SQLITE_SORTED_INDEX_SCHEMA])
         await query(statement);
-    })();
-    await context.runner.run('prepare the SQLite tables', () => setup);
+
+      adapter = new KeyvSqlite({ uri: `sqlite://${filename}`, table: 'keyv', busyTimeout: BUSY_TIMEOUT_MS });
+      // namespace undefined: keys are used exactly as StoreKeys builds them, the same on both backends.
+      const records = new Keyv(adapter, { namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+      // Without a listener, an 'error' event (the adapter emits one when the file cannot be opened)
+      // would be thrown by EventEmitter and crash the process.
+      records.on('error', (error: unknown) => logger.error({ err: error }, 'SQLite store error'));
+      // `query` is the adapter's public method; it waits for the adapter's connection and its
+      // table, so a file that cannot be opened fails here, at start. Called in the constructor's
+      // tick: the adapter's connection promise gets a handler before it can reject. `synchronous`
+      // is a setting of each connection.
+      await adapter.query(SYNCHRONOUS_NORMAL);
+      return records;
+    });
   } catch (error) {
     // Already a StoreError naming the store and SQLite's reason (SQLITE_CANTOPEN, SQLITE_BUSY…).
     await close();
@@ -104,7 +101,7 @@ export async function openSqliteBackend(filename: string, context: BackendContex
   return {
     keyv,
     index: new SqliteSortedIndex(query),
-    claims: new SqliteClaimStore(query, context.keys, context.runner),
+    claims: new SqliteClaimStore(query, context.keys, context.runner, context.clock),
     ping: async () => {
       await query('SELECT 1');
     },

@@ -1,10 +1,7 @@
-import { createRequire } from 'node:module';
-import type { Database, Statement } from 'sqlite3';
+// Declared in package.json at the version @keyv/sqlite depends on, so npm installs one copy (one
+// native build) that both use. This connection is ours: keyv never sees it.
+import { Database, type Statement } from 'sqlite3';
 import type { SqliteQuery } from './sqlite-query';
-
-// node-sqlite3 is @keyv/sqlite's driver. Resolved through @keyv/sqlite, so that this is the very
-// module (and native binding) that @keyv/sqlite declares and uses, not a second copy.
-const sqlite3 = createRequire(require.resolve('@keyv/sqlite'))('sqlite3') as typeof import('sqlite3');
 
 /**
  * Prepared statements kept at most: the store uses about twenty distinct SQL texts, each with as
@@ -17,7 +14,7 @@ const CLOSE_WAIT_MS = 4000;
 
 /** A SQLite connection whose `query` reuses prepared statements. */
 export interface SqliteConnection {
-  /** Same contract as @keyv/sqlite's `query` (Database#all): positional values or one `$named` object. */
+  /** `Database#all`'s contract: positional values or one object of `$named` values. */
   query: SqliteQuery;
   /** Finalizes the statements and closes the connection. */
   close(): Promise<void>;
@@ -27,13 +24,13 @@ export interface SqliteConnection {
  * Opens `filename` with a cache of prepared statements. Why not `Database#all`, as @keyv/sqlite
  * does: it prepares a new statement for every call (a trip to the thread pool) and finalizes it
  * on the main thread, where sqlite3_finalize waits for the connection's mutex while a pool thread
- * runs another statement. With the dozen statements of a trigger and many triggers in flight,
- * that was the largest single cost on the event loop; reusing prepared statements raised the
- * triggers completed per second by about a third (docs/benchmarks.md).
+ * runs another statement. With many statements per trigger and many triggers in flight, that was
+ * the largest single cost on the event loop (docs/benchmarks.md). This connection serves the
+ * claims and the sorted indexes; keyv's records stay on @keyv/sqlite's own connection.
  */
 export function openSqliteConnection(filename: string, busyTimeoutMs: number): Promise<SqliteConnection> {
   return new Promise((resolve, reject) => {
-    const db: Database = new sqlite3.Database(filename, (error) => {
+    const db: Database = new Database(filename, (error) => {
       if (error) {
         reject(error);
         return;

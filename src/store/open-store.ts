@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { AuditStore, ClaimStore, LinkStore, WatchStore } from '../core/ports';
+import type { AuditStore, ClaimStore, Clock, LinkStore, WatchStore } from '../core/ports';
 import type { Backend, BackendContext } from './backend';
 import { createOperationRunner } from './create-operation-runner';
 import { createStoreKeys } from './create-store-keys';
@@ -37,6 +37,8 @@ export interface OpenStoreOptions {
   connectTimeoutMs?: number;
   /** Bound for each store operation (default 5000 ms). */
   operationTimeoutMs?: number;
+  /** When SQLite claims expire (default `Date.now`; tests move a fake one). */
+  clock?: Clock;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     runner,
     logger,
     connectTimeoutMs: options.connectTimeoutMs ?? 3000,
+    clock: options.clock ?? Date.now,
   };
 
   const backend: Backend =

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClaimResult, ClaimStore } from '../core/ports';
+import type { ClaimResult, ClaimStore, Clock } from '../core/ports';
 import { checkTtl } from './check-ttl';
 import type { OperationRunner } from './create-operation-runner';
 import type { StoreKeys } from './create-store-keys';
@@ -34,8 +34,9 @@ const CLAIM_SQL = `
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * {@link ClaimStore} on a SQLite table. Expiry uses this process's clock (processes sharing a
- * file share a machine). Expired rows are ignored at once and swept on a later claim.
+ * {@link ClaimStore} on a SQLite table. Expiry uses the injected clock, this process's in
+ * production (processes sharing a file share a machine). Expired rows are ignored at once and
+ * swept on a later claim.
  */
 export class SqliteClaimStore implements ClaimStore {
   private lastSweep = 0;
@@ -44,12 +45,13 @@ export class SqliteClaimStore implements ClaimStore {
     private readonly query: SqliteQuery,
     private readonly keys: StoreKeys,
     private readonly runner: OperationRunner,
+    private readonly clock: Clock,
   ) {}
 
   async claim(key: string, value: string, ttlMs: number): Promise<ClaimResult> {
     checkTtl(ttlMs);
     return this.runner.run(`claim ${key}`, async () => {
-      const now = Date.now();
+      const now = this.clock();
       await this.sweep(now);
       const token = randomUUID();
       const rows = (await this.query(CLAIM_SQL, {
@@ -73,7 +75,7 @@ export class SqliteClaimStore implements ClaimStore {
         `INSERT INTO claims (key, value, token, expires_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, token = excluded.token,
            expires_at = excluded.expires_at`,
-        [this.keys.claim(key), value, randomUUID(), Date.now() + ttlMs],
+        [this.keys.claim(key), value, randomUUID(), this.clock() + ttlMs],
       );
     });
   }
@@ -82,7 +84,7 @@ export class SqliteClaimStore implements ClaimStore {
     return this.runner.run(`read claim ${key}`, async () => {
       const rows = (await this.query('SELECT value FROM claims WHERE key = ? AND expires_at > ?', [
         this.keys.claim(key),
-        Date.now(),
+        this.clock(),
       ])) as Array<{ value: string }>;
       return rows[0]?.value;
     });

@@ -6,7 +6,7 @@ import { runDurationMs, runViewOf } from '../../src/core/run-view';
 const NOW = Date.UTC(2026, 10, 27, 9, 0, 0);
 
 describe('run status', () => {
-  it('knows the terminal statuses of enos-api.md', () => {
+  it('knows the terminal statuses of docs/enos-api.md §3.4', () => {
     const terminal = [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].filter(isTerminalStatus).map(statusName);
     expect(terminal).toEqual(['FAIL', 'SUCCESS', 'INTERNAL_ERROR', 'TIMEOUT', 'CANCEL', 'SKIP']);
     expect(statusName(42)).toBe('STATUS 42');

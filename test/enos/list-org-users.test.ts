@@ -1,5 +1,5 @@
 /**
- * The IAM user list (enos-api.md §4), for self-linking by email: signed like every gateway call,
+ * The IAM user list (docs/enos-api.md §3.9), for self-linking by email: signed like every gateway call,
  * without userId, and lenient about an answer shape the docs do not give (inferred).
  */
 import { EnosApiError } from '../../src/core/errors';

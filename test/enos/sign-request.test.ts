@@ -7,7 +7,7 @@ const token = 'xxxxaaaxxxx';
 const secretKey = 'xxxappSecretxxx';
 const timestamp = 1572574909697;
 
-describe('signRequest (enos-api.md §1b test vectors)', () => {
+describe('signRequest (docs/enos-api.md §1b test vectors)', () => {
   it('signs the documented example: unsorted query and a pretty-printed UTF-8 body', () => {
     const body = '{\n  "count": 20,\n  "page": 1,\n  "desc": "描述"\n}';
     expect(signRequest({ accessToken: token, secretKey, timestamp, query: 'k3=v3&k1=v1&k2=v2', body })).toBe(

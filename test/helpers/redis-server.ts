@@ -20,7 +20,7 @@ import { accessSync, constants } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient } from '@keyv/redis';
+import { createClient } from '@redis/client';
 
 /** A Redis the tests may use. */
 export interface RedisServer {

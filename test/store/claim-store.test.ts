@@ -1,6 +1,5 @@
-import KeyvSqlite from '@keyv/sqlite';
+import { openSqliteConnection } from '../../src/store/open-sqlite-connection';
 import type { Store } from '../../src/store/open-store';
-import { sleep } from '../helpers/wait-for';
 import { backends, type StoreFactory } from './store-factories';
 
 let keyCounter = 0;
@@ -38,17 +37,19 @@ describe.each(backends)('ClaimStore on %s', (_backend, makeFactory) => {
   test('an expired claim is absent and can be claimed again', async () => {
     const key = uniqueKey();
     expect(await store.claims.claim(key, 'short', 80)).toEqual({ claimed: true });
-    await sleep(200);
+    await factory.advance(200);
     expect(await store.claims.get(key)).toBeUndefined();
     expect(await store.claims.claim(key, 'next', 10_000)).toEqual({ claimed: true });
     expect(await store.claims.get(key)).toBe('next');
   });
 
-  test('update replaces the value and extends the claim', async () => {
+  test('update replaces the value of an existing claim and extends it from the update', async () => {
     const key = uniqueKey();
-    await store.claims.claim(key, 'pending', 80);
-    await store.claims.update(key, 'posted', 10_000);
-    await sleep(200);
+    await store.claims.claim(key, 'pending', 600);
+    await factory.advance(300);
+    await store.claims.update(key, 'posted', 5_000);
+    // Past the first claim's end: only the update can be holding the key now.
+    await factory.advance(500);
     expect(await store.claims.get(key)).toBe('posted');
     expect(await store.claims.claim(key, 'other', 10_000)).toEqual({ claimed: false, existing: 'posted' });
   });
@@ -56,7 +57,8 @@ describe.each(backends)('ClaimStore on %s', (_backend, makeFactory) => {
   test('update re-establishes a claim that expired meanwhile', async () => {
     const key = uniqueKey();
     await store.claims.claim(key, 'pending', 50);
-    await sleep(150);
+    await factory.advance(150);
+    expect(await store.claims.get(key)).toBeUndefined();
     await store.claims.update(key, 'posted', 10_000);
     expect(await store.claims.claim(key, 'other', 10_000)).toEqual({ claimed: false, existing: 'posted' });
   });
@@ -108,20 +110,26 @@ describe('ClaimStore on sqlite: expired rows', () => {
     await factory?.teardown();
   });
 
-  test('are deleted by a later claim', async () => {
-    const first = await factory.open();
-    await first.claims.claim('old', 'v', 50);
-    await sleep(120);
-    // A fresh Store sweeps on its first claim (then at most once a minute).
-    const second = await factory.open();
-    await second.claims.claim('new', 'v', 10_000);
-
-    const adapter = new KeyvSqlite({ uri: factory.url, table: 'keyv' });
+  async function claimKeys(): Promise<string[]> {
+    const connection = await openSqliteConnection(factory.url.replace(/^sqlite:\/\//, ''), 2000);
     try {
-      const rows = (await adapter.query('SELECT key FROM claims ORDER BY key')) as Array<{ key: string }>;
-      expect(rows.map((row) => row.key)).toEqual([factory.keys.claim('new')]);
+      const rows = (await connection.query('SELECT key FROM claims ORDER BY key')) as Array<{ key: string }>;
+      return rows.map((row) => row.key);
     } finally {
-      await adapter.disconnect();
+      await connection.close();
     }
+  }
+
+  test('are deleted by a later claim, at most once a minute', async () => {
+    const store = await factory.open();
+    // The first claim of a Store sweeps; the next sweep is due a minute later.
+    await store.claims.claim('old', 'v', 50);
+    await factory.advance(120);
+    await store.claims.claim('young', 'v', 10_000);
+    expect(await claimKeys()).toEqual([factory.keys.claim('old'), factory.keys.claim('young')]);
+
+    await factory.advance(60_000);
+    await store.claims.claim('new', 'v', 10_000);
+    expect(await claimKeys()).toEqual([factory.keys.claim('new')]);
   });
 });

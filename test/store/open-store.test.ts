@@ -92,11 +92,15 @@ describe('openStore', () => {
     }
   });
 
-  test('sqlite://:memory: works', async () => {
+  test('sqlite://:memory: works: records, their index and claims, each on its own connection', async () => {
     const store = await openStore('sqlite://:memory:', { logger: captureLogger().logger });
     try {
       await store.links.put(aLink());
       expect(await store.links.get('T1', 'U1')).toEqual(aLink());
+      // Listing reads the sorted index (our connection) and then the records (keyv's).
+      expect(await store.links.list('T1')).toEqual([aLink()]);
+      expect(await store.claims.claim('k', 'v', 10_000)).toEqual({ claimed: true });
+      expect(await store.claims.claim('k', 'w', 10_000)).toEqual({ claimed: false, existing: 'v' });
     } finally {
       await store.close();
     }

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createClient } from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
+import { createClient } from '@redis/client';
 import { createStoreKeys, type StoreKeys } from '../../src/store/create-store-keys';
 import { type OpenStoreOptions, openStore, type Store } from '../../src/store/open-store';
 import { startRedisServer } from '../helpers/redis-server';
+import { sleep } from '../helpers/wait-for';
 import { captureLogger } from './capture-logger';
 
 /** One backend for the shared test suites: several Stores on the same data, and raw access. */
@@ -15,6 +16,11 @@ export interface StoreFactory {
   keys: StoreKeys;
   /** Opens one more Store on the same data (same SQLite file, same Redis and key prefix). */
   open(options?: Omit<OpenStoreOptions, 'keyPrefix'>): Promise<Store>;
+  /**
+   * Lets `ms` pass for claim expiry: on SQLite by moving the clock every Store of this factory
+   * reads (no real wait); on Redis, which expires keys on its own clock, by waiting.
+   */
+  advance(ms: number): Promise<void>;
   /** Writes `value` verbatim at `key`, bypassing keyv and validation (to corrupt a record). */
   writeRaw(key: string, value: string): Promise<void>;
   /** Closes every Store opened, then removes the file / the keys / the server. */
@@ -28,6 +34,7 @@ async function sqliteFactory(): Promise<StoreFactory> {
   const filename = path.join(dir, 'store.sqlite');
   const url = `sqlite://${filename}`;
   const opened: Store[] = [];
+  let now = Date.now();
   return {
     backend: 'sqlite',
     url,
@@ -35,11 +42,15 @@ async function sqliteFactory(): Promise<StoreFactory> {
     async open(options) {
       const store = await openStore(url, {
         logger: captureLogger().logger,
+        clock: () => now,
         ...options,
         keyPrefix: KEY_PREFIX_SQLITE,
       });
       opened.push(store);
       return store;
+    },
+    async advance(ms) {
+      now += ms;
     },
     async writeRaw(key, value) {
       const adapter = new KeyvSqlite({ uri: url, table: 'keyv', busyTimeout: 2000 });
@@ -72,6 +83,7 @@ async function redisFactory(): Promise<StoreFactory> {
       opened.push(store);
       return store;
     },
+    advance: sleep,
     async writeRaw(key, value) {
       const client = createClient({ url: redis.url });
       client.on('error', () => undefined);
