@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseServerZone } from './core/parse-server-zone';
 
 /**
  * Every environment variable of the app, in one zod schema. `loadConfig(env)` reports every
@@ -59,14 +60,6 @@ const positiveNumber = (name: string, what: string) =>
     .number({ error: `${name} must be a number of ${what}` })
     .refine((v) => Number.isFinite(v), { error: `${name} must be a number of ${what}` })
     .refine((v) => v > 0, { error: `${name} must be greater than 0` });
-
-const timeZone = (name: string) =>
-  z
-    .string()
-    .trim()
-    .refine(isValidTimeZone, {
-      error: `${name} must be an IANA time zone like Europe/Berlin or Asia/Shanghai, or UTC`,
-    });
 
 const enosSchema = z.object({
   ENOS_API_GATEWAY_URL: required(httpUrl('ENOS_API_GATEWAY_URL', 'https://apim-ppe1.envisioniot.com')),
@@ -135,7 +128,25 @@ const schema = enosSchema.extend({
       error: 'DEFAULT_TIMEZONE must be an IANA time zone like Europe/Berlin, or UTC',
     }),
   ).default('UTC'),
-  ENOS_SERVER_TIMEZONE: optional(timeZone('ENOS_SERVER_TIMEZONE')).default('UTC'),
+  // No default: unset means "ask EnOS" (Get Time Zone) at start.
+  ENOS_SERVER_TIMEZONE: optional(
+    z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        const zone = parseServerZone(v);
+        if (zone === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'ENOS_SERVER_TIMEZONE must be an IANA time zone like Asia/Shanghai, or a fixed offset like GMT+8 ' +
+              'or UTC+08:00 (whole hours, or a half-hour offset some zone keeps all year); leave it unset to ask EnOS',
+          });
+          return z.NEVER;
+        }
+        return zone;
+      }),
+  ),
   WATCH_MAX_HOURS: optional(positiveNumber('WATCH_MAX_HOURS', 'hours')).default(24),
   WATCH_POLL_MIN_SECONDS: optional(positiveInt('WATCH_POLL_MIN_SECONDS', 'seconds')).default(15),
   WATCH_POLL_MAX_SECONDS: optional(positiveInt('WATCH_POLL_MAX_SECONDS', 'seconds')).default(300),
@@ -199,8 +210,11 @@ export interface Config {
   userTzCacheMs: number;
   /** Triggers run at once, and waiting at most beyond those (src/in-flight.ts). */
   triggers: { concurrency: number; queueLimit: number };
-  /** The zone EnOS writes run times in (`yyyy-MM-dd HH:mm:ss` without a zone). */
-  enosServerTimezone: string;
+  /**
+   * The zone EnOS writes run times in (`yyyy-MM-dd HH:mm:ss` without a zone), as an IANA zone (a
+   * fixed offset `GMT+8` becomes `Etc/GMT-8`); undefined when unset: ask EnOS at start.
+   */
+  enosServerTimezone?: string;
   /** How triggered runs are watched. */
   watch: {
     maxMs: number;
