@@ -47,7 +47,7 @@ export function maskSecrets(text: string): string {
       }
       if (PEM_BEGIN.test(line)) {
         inPrivateKey = !PEM_END.test(line);
-        return line.replace(/(-----BEGIN [A-Z ]*PRIVATE KEY-----).*/, `$1${MASK}`);
+        return line.replace(/(-----BEGIN [A-Z ]*PRIVATE KEY-----).+/, `$1${MASK}`);
       }
       return maskLine(line);
     })
