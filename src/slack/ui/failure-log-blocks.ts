@@ -61,10 +61,12 @@ export function fitCodeBlock(text: string, maxChars: number): string {
  */
 export function fitCodeBlockTail(text: string, maxChars: number): { block: string; rest: string } {
   let start = 0;
-  // Making text inert lengthens it (`&` → `&amp;`): shorten by the overflow until it fits.
   for (;;) {
-    const block = inertCodeBlock(text.slice(start));
+    // A first line cut in its middle says so with "…".
+    const partial = start > 0 && text[start - 1] !== '\n';
+    const block = inertCodeBlock(`${partial ? '…' : ''}${text.slice(start)}`);
     if (block.length <= maxChars || start >= text.length) return { block, rest: text.slice(0, start) };
+    // Making text inert lengthens it (`&` → `&amp;`): shorten by the overflow until it fits.
     start = Math.min(text.length, start + Math.max(1, block.length - maxChars));
     // Start at a line boundary when one is near, so that the first line is not a fragment.
     const newline = text.indexOf('\n', start);
