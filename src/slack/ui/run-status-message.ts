@@ -102,8 +102,11 @@ export function runFinishedMessage(view: RunView, slackUserId: string, attemptId
   const blocks: types.KnownBlock[] = [section(first)];
   if (view.gaveUp) blocks.push(section(gaveUpLine(view)));
   const failed = failedTasksLine(view);
-  if (view.failureLogs) {
-    blocks.push(...failureLogBlocks(view.failureLogs, { instanceId: view.instanceId, attemptId }));
+  if (failed && view.failureLogs) {
+    blocks.push(
+      section(failed),
+      ...failureLogBlocks(view.failureLogs, { instanceId: view.instanceId, attemptId }),
+    );
   } else if (failed) {
     blocks.push(section(`${failed}\nTheir logs are in the EnOS console, under the flow’s runs.`));
   }
