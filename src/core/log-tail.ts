@@ -25,12 +25,32 @@ export interface LogTail {
   cut: boolean;
 }
 
-/** The last `maxLines` lines of `log`, which was asked for with `maxLength`. */
-export function logTail(log: string, maxLines = LOG_TAIL_LINES, maxLength = LOG_TAIL_MAX_LENGTH): LogTail {
-  // Windows line ends and a final line break say nothing about the run.
-  const all = log.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
-  const totalLines = log.trim() === '' ? 0 : all.length;
-  const shown = totalLines === 0 ? [] : all.slice(-maxLines);
+/**
+ * Lines before the shown ones that `mask` also sees: a secret's context may start before the tail
+ * (a private key's BEGIN line), and masking only this window, not the whole megabyte, keeps a
+ * failed run's logs from holding the event loop (bench/measure-failure-logs.ts).
+ */
+export const MASK_CONTEXT_LINES = 200;
+
+/** Options of {@link logTail}. */
+export interface LogTailOptions {
+  /** Default {@link LOG_TAIL_LINES}. */
+  maxLines?: number;
+  /** What the log was asked for with; default {@link LOG_TAIL_MAX_LENGTH}. */
+  maxLength?: number;
+  /** Applied to the end of the log (the shown lines and {@link MASK_CONTEXT_LINES} before them). */
+  mask?: (text: string) => string;
+}
+
+/** The last lines of `log`; its length and the cap are the log's as received, not as masked. */
+export function logTail(log: string, options: LogTailOptions = {}): LogTail {
+  const maxLines = options.maxLines ?? LOG_TAIL_LINES;
+  const maxLength = options.maxLength ?? LOG_TAIL_MAX_LENGTH;
+  // Windows line ends and final line breaks say nothing about the run.
+  const text = log.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+  const totalLines = text.trim() === '' ? 0 : countLines(text);
+  const window = text.slice(startOfLastLines(text, maxLines + MASK_CONTEXT_LINES));
+  const shown = totalLines === 0 ? [] : (options.mask ?? ((t) => t))(window).split('\n').slice(-maxLines);
   const capped = log.length >= maxLength;
   return {
     text: shown.join('\n'),
@@ -40,6 +60,23 @@ export function logTail(log: string, maxLines = LOG_TAIL_LINES, maxLength = LOG_
     capped,
     cut: capped || shown.length < totalLines,
   };
+}
+
+function countLines(text: string): number {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** Where the last `n` lines of `text` start. */
+function startOfLastLines(text: string, n: number): number {
+  let start = text.length;
+  for (let found = 0; found < n; found++) {
+    const newline = text.lastIndexOf('\n', start - 1);
+    if (newline < 0) return 0;
+    start = newline;
+  }
+  return start + 1;
 }
 
 /** `812 characters`, `48.2 KB`, `at least 1 MB`: the log's length as a reader takes it in. */

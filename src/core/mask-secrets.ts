@@ -8,7 +8,8 @@
  *   `private_key`, `credential`, `token:`/`token=`, `Authorization:`, `Bearer …`): everything after
  *   it on the line is masked, since the value (often a long hex or base64 string) follows it;
  * - an access-key id of the `AKIA…`/`ASIA…` shape, anywhere;
- * - the body of a `-----BEGIN … PRIVATE KEY-----` block.
+ * - the body of a `-----BEGIN … PRIVATE KEY-----` block, and any line of 64 base64 characters
+ *   (a key's body line, when its BEGIN line is not in the text).
  * Masking too much costs a line of context; masking too little leaks a credential to a channel.
  */
 
@@ -22,6 +23,8 @@ const SECRET_WORD =
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
 const PEM_BEGIN = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const PEM_END = /-----END [A-Z ]*PRIVATE KEY-----/;
+/** A whole line of base64 of the width PEM writes (64): the body of a key. */
+const PEM_BODY_LINE = /^[A-Za-z0-9+/]{64}$/;
 
 function maskLine(line: string): string {
   const withoutKeys = line.replace(ACCESS_KEY_ID, (id) => `${id.slice(0, 4)}${MASK}`);
@@ -35,21 +38,55 @@ function maskLine(line: string): string {
   return rest.trim() === '' ? withoutKeys : `${withoutKeys.slice(0, keep)}${MASK}`;
 }
 
-/** `text` with every line that looks like it holds a secret masked. Line breaks are kept. */
-export function maskSecrets(text: string): string {
-  let inPrivateKey = false;
+/** Whether the lines masked so far ended inside a private key block. */
+interface MaskState {
+  inPrivateKey: boolean;
+}
+
+function maskLines(text: string, state: MaskState): string {
   return text
     .split('\n')
     .map((line) => {
-      if (inPrivateKey) {
-        if (PEM_END.test(line)) inPrivateKey = false;
-        return PEM_END.test(line) ? line : MASK;
+      if (state.inPrivateKey) {
+        if (!PEM_END.test(line)) return MASK;
+        state.inPrivateKey = false;
+        return line;
       }
       if (PEM_BEGIN.test(line)) {
-        inPrivateKey = !PEM_END.test(line);
+        state.inPrivateKey = !PEM_END.test(line);
         return line.replace(/(-----BEGIN [A-Z ]*PRIVATE KEY-----).+/, `$1${MASK}`);
       }
+      // A line of a key whose BEGIN line is not in the text (a log's tail starts anywhere).
+      if (PEM_BODY_LINE.test(line)) return MASK;
       return maskLine(line);
     })
     .join('\n');
+}
+
+/** `text` with every line that looks like it holds a secret masked. Line breaks are kept. */
+export function maskSecrets(text: string): string {
+  return maskLines(text, { inPrivateKey: false });
+}
+
+/**
+ * {@link maskSecrets} over a long text (a whole log, megabytes) in slices of whole lines, awaiting
+ * `pause` between them so that one large log does not hold the event loop that answers Slack.
+ */
+export async function maskSecretsGradually(
+  text: string,
+  pause: () => Promise<void>,
+  sliceChars = 64 * 1024,
+): Promise<string> {
+  const state: MaskState = { inPrivateKey: false };
+  const parts: string[] = [];
+  for (let start = 0; ; ) {
+    const newline = start + sliceChars >= text.length ? -1 : text.indexOf('\n', start + sliceChars);
+    if (newline < 0) {
+      parts.push(maskLines(text.slice(start), state));
+      return parts.join('\n');
+    }
+    parts.push(maskLines(text.slice(start, newline), state));
+    start = newline + 1;
+    await pause();
+  }
 }

@@ -83,10 +83,7 @@ async function readTail(
     );
     if (answer.kind === 'no-log') return { kind: 'no-log', message: answer.message };
     // Masked before anything else touches it: the tail, the thread, and any log line.
-    const tail = logTail(maskSecrets(answer.text));
-    // The length and the cap are the log's as EnOS sent it, not as masked.
-    const capped = answer.text.length >= LOG_TAIL_MAX_LENGTH;
-    return { kind: 'tail', ...tail, length: answer.text.length, capped, cut: tail.cut || capped };
+    return { kind: 'tail', ...logTail(answer.text, { mask: maskSecrets }) };
   } catch (error) {
     deps.log('warn', 'could not read a failed task’s log', { taskInstId, err: error });
     if (error instanceof BudgetExceededError) {

@@ -1,4 +1,4 @@
-import { MASK, maskSecrets } from '../../src/core/mask-secrets';
+import { MASK, maskSecrets, maskSecretsGradually } from '../../src/core/mask-secrets';
 
 describe('maskSecrets', () => {
   it('masks the value after a word that names a secret, keeping the word and what came before', () => {
@@ -25,14 +25,17 @@ describe('maskSecrets', () => {
   });
 
   it('masks AKIA/ASIA access-key ids anywhere, and only those shapes', () => {
-    expect(maskSecrets('using AKIAIOSFODNN7EXAMPLE for s3://bucket')).toBe(`using AKIA${MASK} for s3://bucket`);
+    expect(maskSecrets('using AKIAIOSFODNN7EXAMPLE for s3://bucket')).toBe(
+      `using AKIA${MASK} for s3://bucket`,
+    );
     expect(maskSecrets('temp ASIAY34FZKBOKMUTVV7A ok')).toBe(`temp ASIA${MASK} ok`);
     // Too short, or lower case: not an access-key id.
     expect(maskSecrets('AKIA1234 akiaiosfodnn7example')).toBe('AKIA1234 akiaiosfodnn7example');
   });
 
   it('masks the body of a private key block', () => {
-    const log = 'key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabcdef\n-----END RSA PRIVATE KEY-----\ndone';
+    const log =
+      'key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabcdef\n-----END RSA PRIVATE KEY-----\ndone';
     expect(maskSecrets(log)).toBe(
       `key:\n-----BEGIN RSA PRIVATE KEY-----\n${MASK}\n${MASK}\n-----END RSA PRIVATE KEY-----\ndone`,
     );
@@ -41,5 +44,25 @@ describe('maskSecrets', () => {
   it('leaves ordinary lines alone, "tokenizer" included, and keeps a word with nothing after it', () => {
     const log = 'loaded tokenizer model\nrows: 1200\nEnter password:';
     expect(maskSecrets(log)).toBe(log);
+  });
+});
+
+describe('maskSecretsGradually', () => {
+  it('masks a long text slice by slice exactly as at once, a key block across slices included', async () => {
+    const text = [
+      'a\npassword=x\n',
+      '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\nkqhkiG9w0BAQEF\n-----END PRIVATE KEY-----\n',
+      'token: t\nAKIAIOSFODNN7EXAMPLE\nend\n\n',
+    ].join('');
+    let pauses = 0;
+    const masked = await maskSecretsGradually(text, async () => void pauses++, 8);
+    expect(masked).toBe(maskSecrets(text));
+    expect(masked).not.toMatch(/MIIEvQ|kqhkiG|password=x|token: t|IOSFODNN/);
+    expect(pauses).toBeGreaterThan(3);
+  });
+
+  it('masks a key body line without its BEGIN line (a tail starts anywhere)', () => {
+    const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
+    expect(maskSecrets(`${body}\n-----END PRIVATE KEY-----`)).toBe(`${MASK}\n-----END PRIVATE KEY-----`);
   });
 });

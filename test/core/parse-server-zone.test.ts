@@ -33,7 +33,11 @@ describe('parseServerZone', () => {
     for (let minutes = -14 * 60; minutes <= 14 * 60; minutes += 15) {
       const zone = zoneForOffset(minutes);
       if (zone === undefined) continue;
-      expect([zone, zoneOffsetMs(JAN, zone), zoneOffsetMs(JUL, zone)]).toEqual([zone, minutes * 60_000, minutes * 60_000]);
+      expect([zone, zoneOffsetMs(JAN, zone), zoneOffsetMs(JUL, zone)]).toEqual([
+        zone,
+        minutes * 60_000,
+        minutes * 60_000,
+      ]);
     }
     expect(zoneForOffset(14 * 60)).toBe('Etc/GMT-14');
     expect(zoneForOffset(-12 * 60)).toBe('Etc/GMT+12');

@@ -60,7 +60,10 @@ export function fitCodeBlock(text: string, maxChars: number): string {
  * left before it (`rest`), so that a long log can fill several blocks from its end.
  */
 export function fitCodeBlockTail(text: string, maxChars: number): { block: string; rest: string } {
-  let start = 0;
+  // Inert text is never shorter than the text: no more than the last maxChars characters can fit.
+  let start = Math.max(0, text.length - maxChars);
+  const near = start > 0 && text[start - 1] !== '\n' ? text.indexOf('\n', start) : -1;
+  if (near >= 0 && near - start < 200 && near < text.length - 1) start = near + 1;
   for (;;) {
     // A first line cut in its middle says so with "…".
     const partial = start > 0 && text[start - 1] !== '\n';

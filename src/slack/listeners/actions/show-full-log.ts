@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { EnosApiError, FlowTriggerError } from '../../../core/errors';
 import { describeLogLength } from '../../../core/log-tail';
-import { maskSecrets } from '../../../core/mask-secrets';
+import { maskSecretsGradually } from '../../../core/mask-secrets';
 import type { Link } from '../../../core/ports';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
@@ -131,8 +131,9 @@ async function fullLog(deps: ListenerDeps, args: RunButtonArgs, who: Clicker): P
       `:grey_question: EnOS has no log for task ${taskLabel(taskName)} (“${inertMrkdwn(answer.message.slice(0, 200))}”).`,
     );
   }
-  // Masked before it goes anywhere: the file, the modal.
-  const text = maskSecrets(answer.text);
+  // Masked before it goes anywhere (the file, the modal), a slice at a time: a 10 MB log must not
+  // hold the event loop that answers Slack.
+  const text = await maskSecretsGradually(answer.text, () => new Promise((resolve) => setImmediate(resolve)));
   const lengthText = describeLogLength(answer.text.length, answer.text.length >= FULL_LOG_MAX_LENGTH);
   const channelId = body.container?.channel_id ?? body.channel?.id;
   // A private answer (`/flow-trigger status`) has no thread, and a file would show to the channel.
