@@ -11,7 +11,15 @@ import {
   newTriggerId,
   sendInteraction,
 } from '../helpers/slack-requests';
-import { ALICE, CAROL, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
+import {
+  ADMIN,
+  ALICE,
+  CAROL,
+  DAVE,
+  SIGNING_SECRET,
+  startTestApp,
+  type TestApp,
+} from '../helpers/start-test-app';
 import { textOf } from '../helpers/text-of';
 
 let t: TestApp;
@@ -349,5 +357,56 @@ describe('the Full log button', () => {
     for (const b of code) expect(b.text!.text.length).toBeLessThanOrEqual(3000);
     expect(code.at(-1)!.text!.text.endsWith(`02000 ${'y'.repeat(90)}\n\`\`\``)).toBe(true);
     expect(blocks.at(-1)!.elements![0]!.text).toBe('The start of the log is in the EnOS console.');
+  });
+
+  it('shows the log in the modal, not in the channel, from a private status answer', async () => {
+    t = await startTestApp();
+    const { instanceId } = await failedRun([{ taskName: 'load', taskInstId: 'ti-load', status: 'FAIL' }], {
+      'ti-load': FULL,
+    });
+    const res = await t.command(`status ${instanceId}`);
+    const answer = t.slack.responsesOf(res.responseUrlId)[0]!.body as { blocks: Block[] };
+    const button = answer.blocks.find((b) => b.accessory)!.accessory!;
+    await sendInteraction(
+      t.baseUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({
+        user_id: ALICE.slackUserId,
+        actions: [{ action_id: FULL_LOG_ACTION, value: button.value }],
+        channel_id: DEFAULT_CHANNEL_ID,
+        response_url: t.slack.responseUrl('from-status'),
+        extra: {
+          container: {
+            type: 'message',
+            message_ts: '1764250000.000900',
+            channel_id: DEFAULT_CHANNEL_ID,
+            is_ephemeral: true,
+          },
+        },
+      }),
+    );
+    await t.settle();
+    // Alice owns flow 3377: Get Flow as her says so (a status answer names no attempt).
+    expect(t.enos.requestsOf('flows.get').at(-1)!.query).toMatchObject({ userId: ALICE.userId });
+    expect(t.slack.callsOf('files.getUploadURLExternal')).toEqual([]);
+    expect(modalText()).toBe(
+      ':warning: I could not post the log of task `load` as a file there: your status answer is visible only ' +
+        'to you. Here is the whole log (of 721 characters).\n' +
+        `\`\`\`\n${numbered(50)}\npassword=[masked]\nERROR the end\n\`\`\``,
+    );
+  });
+
+  it('tells an unlinked clicker how to get linked, and asks EnOS nothing for them', async () => {
+    t = await startTestApp();
+    const { final } = await failedRun([{ taskName: 'load', taskInstId: 'ti-load', status: 'FAIL' }], {
+      'ti-load': FULL,
+    });
+    const asked = t.enos.requests.length;
+    await clickFullLog(final, DAVE.slackUserId);
+    expect(modalText()).toBe(
+      ':link: Your Slack account is not linked to an EnOS user, so I cannot read EnOS logs for you. ' +
+        `Ask an admin (<@${ADMIN.slackUserId}>) to link you.`,
+    );
+    expect(t.enos.requests.length).toBe(asked);
   });
 });

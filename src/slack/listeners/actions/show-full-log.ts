@@ -98,9 +98,13 @@ async function fullLog(deps: ListenerDeps, args: RunButtonArgs, who: Clicker): P
   if (!ref) return fullLogNoticeModal(':grey_question: This button names no task log I can read.');
   const link = await deps.links.get(who.teamId, who.slackUserId);
   if (!link) {
+    const ask =
+      deps.admins.length > 0
+        ? `Ask an admin (${deps.admins.map(userMention).join(', ')}) to link you.`
+        : 'Ask whoever runs flow-trigger to link you.';
+    const self = deps.selfLink ? ' Or link yourself with `/flow-trigger link me`.' : '';
     return fullLogNoticeModal(
-      ':wave: Your Slack account is not linked to an EnOS user, so I cannot read EnOS logs for you. ' +
-        '`/flow-trigger whoami` says how to get linked.',
+      `:link: Your Slack account is not linked to an EnOS user, so I cannot read EnOS logs for you. ${ask}${self}`,
     );
   }
   const instance = await deps.enos.getFlowInstance(link, ref.instanceId).catch((error: unknown) => {
