@@ -41,6 +41,11 @@
  *   does for `auth.test`). The fake records it in `call.token` and removes `token` from `call.args`.
  * - The `client` Bolt hands to listeners adds `team_id` (the team of the incoming request) to every call.
  *
+ * Files: files.getUploadURLExternal answers an upload URL on the fake itself (`/upload/<fileId>`), which
+ * records the bytes the client POSTs (multipart, as `filesUploadV2` sends them); files.completeUploadExternal
+ * shares them (`not_in_channel` where the bot is not a member) and posts a message in the thread. Both
+ * are in `files`; `failNext('upload', …)` fails the POST of the bytes.
+ *
  * Failures: Slack's Web API answers HTTP 200 with `{ ok: false, error }` for API errors, 429 with
  * `Retry-After` for rate limits; anything else non-200 becomes a `WebAPIHTTPError` in the client.
  * Every call (also failed ones) is recorded in `calls`. Unknown methods and routes answer
