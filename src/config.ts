@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseServerZone } from './core/parse-server-zone';
+import { FAILURE_LOGS_BUDGET_MS } from './core/read-failure-logs';
 
 /**
  * Every environment variable of the app, in one zod schema. `loadConfig(env)` reports every
@@ -306,11 +307,16 @@ function watchProblems(e: z.infer<typeof schema>): string[] {
   }
   // A lease that expires while its poll still waits for EnOS and Slack lets another replica poll
   // the same run at the same time: it must outlast the slowest poll.
-  const slowestPollMs = e.ENOS_CONNECT_TIMEOUT_MS + e.ENOS_REQUEST_TIMEOUT_MS + 2 * e.SLACK_API_TIMEOUT_MS;
+  // The last poll of a failed run also reads its task logs, within their own budget.
+  const slowestPollMs =
+    e.ENOS_CONNECT_TIMEOUT_MS +
+    e.ENOS_REQUEST_TIMEOUT_MS +
+    2 * e.SLACK_API_TIMEOUT_MS +
+    FAILURE_LOGS_BUDGET_MS;
   if (e.WATCH_LEASE_SECONDS * 1000 < slowestPollMs) {
     problems.push(
       `WATCH_LEASE_SECONDS (${e.WATCH_LEASE_SECONDS}) is shorter than one poll of a run can take ` +
-        `(${Math.ceil(slowestPollMs / 1000)} s: the EnOS timeouts plus two Slack calls); raise it to at least ` +
+        `(${Math.ceil(slowestPollMs / 1000)} s: the EnOS timeouts, two Slack calls and a failed run's logs); raise it to at least ` +
         `${Math.ceil(slowestPollMs / 1000)}`,
     );
   }

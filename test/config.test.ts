@@ -211,7 +211,7 @@ describe('the run watcher’s configuration', () => {
       'WATCH_POLL_MIN_SECONDS (600) is greater than WATCH_POLL_MAX_SECONDS (60): polls start at the minimum and back off to the maximum; lower the first or raise the second',
     ]);
     expect(problemsOf({ ...valid, WATCH_LEASE_SECONDS: '10' })).toEqual([
-      'WATCH_LEASE_SECONDS (10) is shorter than one poll of a run can take (40 s: the EnOS timeouts plus two Slack calls); raise it to at least 40',
+      "WATCH_LEASE_SECONDS (10) is shorter than one poll of a run can take (50 s: the EnOS timeouts, two Slack calls and a failed run's logs); raise it to at least 50",
     ]);
   });
 });
