@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseServerZone } from './core/parse-server-zone';
+import { ianaServerZone } from './core/iana-server-zone';
 import { FAILURE_LOGS_BUDGET_MS } from './core/read-failure-logs';
 
 /**
@@ -135,7 +135,7 @@ const schema = enosSchema.extend({
       .string()
       .trim()
       .transform((v, ctx) => {
-        const zone = parseServerZone(v);
+        const zone = ianaServerZone(v);
         if (zone === undefined) {
           ctx.addIssue({
             code: 'custom',

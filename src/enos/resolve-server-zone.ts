@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { parseServerZone } from '../core/parse-server-zone';
+import { ianaServerZone } from '../core/iana-server-zone';
 import type { EnosGateway } from '../core/ports';
 
 /** Where the server's zone came from. */
@@ -27,7 +27,7 @@ export async function resolveServerZone(options: {
     );
     return { zone: 'UTC', source: 'fallback' };
   }
-  const zone = parseServerZone(answer);
+  const zone = ianaServerZone(answer);
   if (zone === undefined) {
     logger.warn(
       { answer: answer.slice(0, 100) },

@@ -93,7 +93,9 @@ describe('resolveServerZone', () => {
   it('takes ENOS_SERVER_TIMEZONE when set, without asking EnOS', async () => {
     s = await setUpEnos();
     const log = captureLogger();
-    expect(await resolveServerZone({ configured: 'Asia/Shanghai', enos: s.client, logger: log.logger })).toEqual({
+    expect(
+      await resolveServerZone({ configured: 'Asia/Shanghai', enos: s.client, logger: log.logger }),
+    ).toEqual({
       zone: 'Asia/Shanghai',
       source: 'ENOS_SERVER_TIMEZONE',
     });
@@ -128,7 +130,10 @@ describe('resolveServerZone', () => {
         40,
         'could not ask EnOS for its time zone: reading EnOS times as UTC; set ENOS_SERVER_TIMEZONE to the EnOS server’s zone',
       ],
-      [40, 'EnOS named a time zone flow-trigger cannot read: reading EnOS times as UTC; set ENOS_SERVER_TIMEZONE'],
+      [
+        40,
+        'EnOS named a time zone flow-trigger cannot read: reading EnOS times as UTC; set ENOS_SERVER_TIMEZONE',
+      ],
     ]);
   });
 });

@@ -1,32 +1,32 @@
-import { parseServerZone, zoneForOffset } from '../../src/core/parse-server-zone';
+import { ianaServerZone, zoneForOffset } from '../../src/core/iana-server-zone';
 import { zoneOffsetMs } from '../../src/core/time-zone';
 
 const JAN = Date.UTC(2026, 0, 15);
 const JUL = Date.UTC(2026, 6, 15);
 
-describe('parseServerZone', () => {
+describe('ianaServerZone', () => {
   it('reads EnOS’s GMT+8 as UTC+08:00, which IANA spells Etc/GMT-8 (opposite sign)', () => {
-    expect(parseServerZone('GMT+8')).toBe('Etc/GMT-8');
+    expect(ianaServerZone('GMT+8')).toBe('Etc/GMT-8');
     expect(zoneOffsetMs(JAN, 'Etc/GMT-8')).toBe(8 * 3_600_000);
-    expect(parseServerZone('UTC+08:00')).toBe('Etc/GMT-8');
-    expect(parseServerZone('GMT-5')).toBe('Etc/GMT+5');
+    expect(ianaServerZone('UTC+08:00')).toBe('Etc/GMT-8');
+    expect(ianaServerZone('GMT-5')).toBe('Etc/GMT+5');
     expect(zoneOffsetMs(JUL, 'Etc/GMT+5')).toBe(-5 * 3_600_000);
-    expect(parseServerZone('+0800')).toBe('Etc/GMT-8');
-    expect(parseServerZone('GMT+0')).toBe('UTC');
+    expect(ianaServerZone('+0800')).toBe('Etc/GMT-8');
+    expect(ianaServerZone('GMT+0')).toBe('UTC');
   });
 
   it('passes IANA names through, Etc/GMT-8 keeping its own (POSIX) meaning', () => {
-    expect(parseServerZone('Asia/Shanghai')).toBe('Asia/Shanghai');
-    expect(parseServerZone('Etc/GMT-8')).toBe('Etc/GMT-8');
-    expect(parseServerZone('UTC')).toBe('UTC');
-    expect(parseServerZone(' europe/berlin ')).toBe('Europe/Berlin');
+    expect(ianaServerZone('Asia/Shanghai')).toBe('Asia/Shanghai');
+    expect(ianaServerZone('Etc/GMT-8')).toBe('Etc/GMT-8');
+    expect(ianaServerZone('UTC')).toBe('UTC');
+    expect(ianaServerZone(' europe/berlin ')).toBe('Europe/Berlin');
   });
 
   it('maps a half-hour offset to a zone that keeps it all year, and refuses one no zone keeps', () => {
-    expect(parseServerZone('GMT+5:30')).toBe('Asia/Kolkata');
-    expect(parseServerZone('UTC+09:30')).toBe('Australia/Darwin');
-    expect(parseServerZone('GMT+5:45')).toBe('Asia/Kathmandu');
-    expect(parseServerZone('GMT-2:30')).toBeUndefined();
+    expect(ianaServerZone('GMT+5:30')).toBe('Asia/Kolkata');
+    expect(ianaServerZone('UTC+09:30')).toBe('Australia/Darwin');
+    expect(ianaServerZone('GMT+5:45')).toBe('Asia/Kathmandu');
+    expect(ianaServerZone('GMT-2:30')).toBeUndefined();
   });
 
   it('every offset it accepts is that offset in January and in July', () => {
@@ -45,9 +45,9 @@ describe('parseServerZone', () => {
   });
 
   it('refuses what is neither a zone nor an offset', () => {
-    expect(parseServerZone('')).toBeUndefined();
-    expect(parseServerZone('China Standard Time')).toBeUndefined();
-    expect(parseServerZone('GMT+8:75')).toBeUndefined();
-    expect(parseServerZone('GMT+25')).toBeUndefined();
+    expect(ianaServerZone('')).toBeUndefined();
+    expect(ianaServerZone('China Standard Time')).toBeUndefined();
+    expect(ianaServerZone('GMT+8:75')).toBeUndefined();
+    expect(ianaServerZone('GMT+25')).toBeUndefined();
   });
 });
