@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ianaServerZone } from './core/iana-server-zone';
+import { FAILURE_LOGS_BUDGET_MS } from './core/read-failure-logs';
 
 /**
  * Every environment variable of the app, in one zod schema. `loadConfig(env)` reports every
@@ -59,14 +61,6 @@ const positiveNumber = (name: string, what: string) =>
     .number({ error: `${name} must be a number of ${what}` })
     .refine((v) => Number.isFinite(v), { error: `${name} must be a number of ${what}` })
     .refine((v) => v > 0, { error: `${name} must be greater than 0` });
-
-const timeZone = (name: string) =>
-  z
-    .string()
-    .trim()
-    .refine(isValidTimeZone, {
-      error: `${name} must be an IANA time zone like Europe/Berlin or Asia/Shanghai, or UTC`,
-    });
 
 const enosSchema = z.object({
   ENOS_API_GATEWAY_URL: required(httpUrl('ENOS_API_GATEWAY_URL', 'https://apim-ppe1.envisioniot.com')),
@@ -135,7 +129,25 @@ const schema = enosSchema.extend({
       error: 'DEFAULT_TIMEZONE must be an IANA time zone like Europe/Berlin, or UTC',
     }),
   ).default('UTC'),
-  ENOS_SERVER_TIMEZONE: optional(timeZone('ENOS_SERVER_TIMEZONE')).default('UTC'),
+  // No default: unset means "ask EnOS" (Get Time Zone) at start.
+  ENOS_SERVER_TIMEZONE: optional(
+    z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        const zone = ianaServerZone(v);
+        if (zone === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'ENOS_SERVER_TIMEZONE must be an IANA time zone like Asia/Shanghai, or a fixed offset like GMT+8 ' +
+              'or UTC+08:00 (whole hours, or a half-hour offset some zone keeps all year); leave it unset to ask EnOS',
+          });
+          return z.NEVER;
+        }
+        return zone;
+      }),
+  ),
   WATCH_MAX_HOURS: optional(positiveNumber('WATCH_MAX_HOURS', 'hours')).default(24),
   WATCH_POLL_MIN_SECONDS: optional(positiveInt('WATCH_POLL_MIN_SECONDS', 'seconds')).default(15),
   WATCH_POLL_MAX_SECONDS: optional(positiveInt('WATCH_POLL_MAX_SECONDS', 'seconds')).default(300),
@@ -202,8 +214,11 @@ export interface Config {
   userTzCacheMs: number;
   /** Triggers run at once, and waiting at most beyond those, in all and per caller (src/in-flight.ts). */
   triggers: { concurrency: number; queueLimit: number; queuePerUser: number };
-  /** The zone EnOS writes run times in (`yyyy-MM-dd HH:mm:ss` without a zone). */
-  enosServerTimezone: string;
+  /**
+   * The zone EnOS writes run times in (`yyyy-MM-dd HH:mm:ss` without a zone), as an IANA zone (a
+   * fixed offset `GMT+8` becomes `Etc/GMT-8`); undefined when unset: ask EnOS at start.
+   */
+  enosServerTimezone?: string;
   /** How triggered runs are watched. */
   watch: {
     maxMs: number;
@@ -299,11 +314,16 @@ function watchProblems(e: z.infer<typeof schema>): string[] {
   }
   // A lease that expires while its poll still waits for EnOS and Slack lets another replica poll
   // the same run at the same time: it must outlast the slowest poll.
-  const slowestPollMs = e.ENOS_CONNECT_TIMEOUT_MS + e.ENOS_REQUEST_TIMEOUT_MS + 2 * e.SLACK_API_TIMEOUT_MS;
+  // The last poll of a failed run also reads its task logs, within their own budget.
+  const slowestPollMs =
+    e.ENOS_CONNECT_TIMEOUT_MS +
+    e.ENOS_REQUEST_TIMEOUT_MS +
+    2 * e.SLACK_API_TIMEOUT_MS +
+    FAILURE_LOGS_BUDGET_MS;
   if (e.WATCH_LEASE_SECONDS * 1000 < slowestPollMs) {
     problems.push(
       `WATCH_LEASE_SECONDS (${e.WATCH_LEASE_SECONDS}) is shorter than one poll of a run can take ` +
-        `(${Math.ceil(slowestPollMs / 1000)} s: the EnOS timeouts plus two Slack calls); raise it to at least ` +
+        `(${Math.ceil(slowestPollMs / 1000)} s: the EnOS timeouts, two Slack calls and a failed run's logs); raise it to at least ` +
         `${Math.ceil(slowestPollMs / 1000)}`,
     );
   }

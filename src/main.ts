@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createEnosClient } from './enos/create-enos-client';
+import { resolveServerZone } from './enos/resolve-server-zone';
+import { watchServerClock } from './enos/watch-server-clock';
 import { createInFlight } from './in-flight';
 import { createLogger } from './logger';
 import { openStore } from './store/open-store';
@@ -63,6 +65,13 @@ async function main(): Promise<number> {
     requestTimeoutMs: config.enos.requestTimeoutMs,
     logger,
   });
+  // EnOS's zone-less run times need its zone before anything reads them; its clock is checked hourly.
+  const { zone: enosServerZone } = await resolveServerZone({
+    configured: config.enosServerTimezone,
+    enos,
+    logger,
+  });
+  const serverClock = watchServerClock({ enos, logger });
   const inFlight = createInFlight({
     ...config.triggers,
     onError: (error) => logger.error({ err: error }, 'background work failed'),
@@ -111,7 +120,7 @@ async function main(): Promise<number> {
       selfLink: config.selfLink === 'email',
       inFlight,
       watches: store.watches,
-      enosServerZone: config.enosServerTimezone,
+      enosServerZone,
       watch: {
         policy: {
           minIntervalMs: config.watch.pollMinMs,
@@ -132,6 +141,7 @@ async function main(): Promise<number> {
       { err: error },
       'cannot start: check SLACK_BOT_TOKEN (and SLACK_APP_TOKEN in Socket Mode), SLACK_API_URL and PORT',
     );
+    serverClock.stop();
     await Promise.allSettled([enos.close(), store.close()]);
     return 1;
   }
@@ -142,6 +152,7 @@ async function main(): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal, inFlight: inFlight.size }, 'shutting down: finishing the work in flight');
+      serverClock.stop();
       try {
         await app.stop(SHUTDOWN_GRACE_MS);
       } catch (error) {

@@ -46,7 +46,8 @@ describe('loadConfig', () => {
       log: { level: 'info', format: 'pretty' },
       userTzCacheMs: 600000,
       triggers: { concurrency: 16, queueLimit: 200, queuePerUser: 20 },
-      enosServerTimezone: 'UTC',
+      // Unset: asked from EnOS at start.
+      enosServerTimezone: undefined,
       watch: { maxMs: 86_400_000, pollMinMs: 15_000, pollMaxMs: 300_000, tickMs: 5_000, leaseMs: 120_000 },
     });
   });
@@ -214,7 +215,8 @@ describe('the run watcher’s configuration', () => {
         ENOS_SERVER_TIMEZONE: 'Mars/Olympus',
       }),
     ).toEqual([
-      'ENOS_SERVER_TIMEZONE must be an IANA time zone like Europe/Berlin or Asia/Shanghai, or UTC',
+      'ENOS_SERVER_TIMEZONE must be an IANA time zone like Asia/Shanghai, or a fixed offset like GMT+8 or UTC+08:00 ' +
+        '(whole hours, or a half-hour offset some zone keeps all year); leave it unset to ask EnOS',
       'WATCH_MAX_HOURS must be greater than 0',
       'WATCH_POLL_MIN_SECONDS must be a whole number of seconds',
       'WATCH_TICK_SECONDS must be a whole number of seconds',
@@ -226,7 +228,22 @@ describe('the run watcher’s configuration', () => {
       'WATCH_POLL_MIN_SECONDS (600) is greater than WATCH_POLL_MAX_SECONDS (60): polls start at the minimum and back off to the maximum; lower the first or raise the second',
     ]);
     expect(problemsOf({ ...valid, WATCH_LEASE_SECONDS: '10' })).toEqual([
-      'WATCH_LEASE_SECONDS (10) is shorter than one poll of a run can take (40 s: the EnOS timeouts plus two Slack calls); raise it to at least 40',
+      "WATCH_LEASE_SECONDS (10) is shorter than one poll of a run can take (50 s: the EnOS timeouts, two Slack calls and a failed run's logs); raise it to at least 50",
     ]);
+  });
+});
+
+describe('ENOS_SERVER_TIMEZONE', () => {
+  it('is unset by default (the app asks EnOS), and reads an IANA zone or a fixed offset as a zone', () => {
+    expect(loadConfig(valid).enosServerTimezone).toBeUndefined();
+    expect(loadConfig({ ...valid, ENOS_SERVER_TIMEZONE: '' }).enosServerTimezone).toBeUndefined();
+    expect(loadConfig({ ...valid, ENOS_SERVER_TIMEZONE: 'GMT+8' }).enosServerTimezone).toBe('Etc/GMT-8');
+    expect(loadConfig({ ...valid, ENOS_SERVER_TIMEZONE: 'UTC+05:30' }).enosServerTimezone).toBe(
+      'Asia/Kolkata',
+    );
+    expect(loadConfig({ ...valid, ENOS_SERVER_TIMEZONE: 'Etc/GMT-8' }).enosServerTimezone).toBe('Etc/GMT-8');
+    expect(() => loadConfig({ ...valid, ENOS_SERVER_TIMEZONE: 'GMT+8:20' })).toThrow(
+      /ENOS_SERVER_TIMEZONE must be an IANA time zone like Asia\/Shanghai, or a fixed offset like GMT\+8/,
+    );
   });
 });

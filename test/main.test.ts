@@ -115,6 +115,13 @@ describe('a running app', () => {
     const base = await startApp(run);
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
+    // ENOS_SERVER_TIMEZONE unset: the zone is asked from EnOS once before the app runs (GMT+8 is
+    // UTC+08:00), and its clock is compared with ours.
+    expect(enos.requestsOf('time.getTimeZone')).toHaveLength(1);
+    await enos.waitForRequest('time.getCurrentTime', 5000);
+    expect(run.stdout.map((l) => JSON.parse(l) as { msg: string; zone?: string })).toContainEqual(
+      expect.objectContaining({ msg: 'EnOS server time zone read from EnOS', zone: 'Etc/GMT-8' }),
+    );
 
     await linkAlice(base);
     await sendSlashCommand(base, 'main-test-signing-secret', {

@@ -9,6 +9,7 @@ import type {
   RunWatch,
   WatchStore,
 } from './ports';
+import { readFailureLogs } from './read-failure-logs';
 import { runPhase } from './run-status';
 import { type RunView, runViewOf } from './run-view';
 import type { TriggerDeps } from './trigger-flow';
@@ -215,13 +216,23 @@ function watchHours(deps: PollWatchDeps): number {
  */
 async function finish(deps: PollWatchDeps, watch: RunWatch, view: RunView): Promise<void> {
   await deps.reporter.update(watch, view);
-  await deps.reporter.notify(watch, view);
+  await deps.reporter.notify(watch, await withFailureLogs(deps, watch, view));
   await recordOutcome(deps, watch, {
     status: view.status ?? watch.lastStatus ?? 0,
     ...(view.gaveUp ? { gaveUp: true } : {}),
     at: new Date(deps.clock()).toISOString(),
   });
   await deps.watches.remove(watch.instanceId);
+}
+
+/**
+ * A failed run's final message says why: the log tails of its failed tasks, read as the run's
+ * caller. Reading them never throws and has a time budget, so the message goes out regardless.
+ */
+async function withFailureLogs(deps: PollWatchDeps, watch: RunWatch, view: RunView): Promise<RunView> {
+  if (view.phase !== 'failed' || view.gaveUp || view.failedTasks.length === 0) return view;
+  const failureLogs = await readFailureLogs(deps, watch.identity, view.failedTasks);
+  return { ...view, failureLogs };
 }
 
 /**

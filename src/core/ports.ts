@@ -118,7 +118,27 @@ export interface EnosGateway {
    * own credentials (it needs the OU administrator policy). For self-linking by email.
    */
   listOrgUsers(orgId: string): Promise<EnosOrgUserList>;
+  /**
+   * Get Task Instance Log as `caller`: at most `maxLength` characters of the log of one task of a
+   * run (`FlowInstanceTask.taskInstId`). EnOS's 62109 "No log found" is the `no-log` answer, not an
+   * error; any other refusal throws. Logs are untrusted and may hold secrets: mask before showing.
+   */
+  getTaskLog(caller: EnosCaller, taskInstId: string, maxLength?: number): Promise<TaskLog>;
+  /**
+   * Get Time Zone: the zone EnOS writes its zone-less times in, as EnOS spells it (`GMT+8`).
+   * Called as the application (no userId/orgId).
+   */
+  getTimeZone(): Promise<string>;
+  /** Get Current Time: the EnOS server's clock in epoch ms, to measure skew against ours. */
+  getCurrentTime(): Promise<number>;
 }
+
+/** Get Task Instance Log's answer. */
+export type TaskLog =
+  /** The log as EnOS sent it (at most the `maxLength` asked for). */
+  | { kind: 'log'; text: string }
+  /** EnOS has no log for the task (62109 "No log found"): e.g. it never started. */
+  | { kind: 'no-log'; message: string };
 
 /** An IAM user of the organization: `{id, name, email, state, organizationId}`. */
 export interface EnosOrgUser {

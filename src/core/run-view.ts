@@ -1,6 +1,7 @@
 import type { FlowTriggerError } from './errors';
 import { parseEnosTime } from './parse-enos-time';
 import type { FlowInstance, FlowInstanceTask } from './ports';
+import type { FailureLogs } from './read-failure-logs';
 import { failedTasks, isTerminalStatus, type RunPhase, runPhase } from './run-status';
 
 /**
@@ -22,6 +23,8 @@ export interface RunView {
   endedAt?: number;
   /** The graph's tasks whose status is FAIL, INTERNAL_ERROR or TIMEOUT. */
   failedTasks: FlowInstanceTask[];
+  /** A failed run's task logs, when they were read (the final message, `/flow-trigger status`). */
+  failureLogs?: FailureLogs;
   /** Set when the watcher stopped watching before the run finished. */
   gaveUp?: { reason: 'deadline' | 'errors'; hours: number; error?: FlowTriggerError };
 }

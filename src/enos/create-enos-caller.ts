@@ -17,8 +17,8 @@ import type { TokenProvider } from './token-provider';
 /** One gateway call: a batch-processing call, or (with `servicePath`) a call to another service. */
 export interface EnosCallSpec<T extends z.ZodType> {
   method: 'GET' | 'POST';
-  /** `flows` or `flowInstances`, under `batch-processing-service/v2.1/`. */
-  resource?: 'flows' | 'flowInstances';
+  /** A resource under `batch-processing-service/v2.1/`. */
+  resource?: 'flows' | 'flowInstances' | 'taskInstances' | 'time';
   /** The whole service path instead of a batch-processing resource, e.g. the IAM user list. */
   servicePath?: string;
   /** The `action` query parameter of batch-processing calls. */

@@ -1,13 +1,17 @@
 import type { Logger } from 'pino';
-import type { Clock, EnosGateway } from '../core/ports';
+import { EnosApiError } from '../core/errors';
+import type { Clock, EnosGateway, TaskLog } from '../core/ports';
 import { createEnosCaller } from './create-enos-caller';
 import { createEnosHttp } from './enos-http';
 import {
   cancelResultSchema,
+  currentTimeSchema,
   flowInstanceSchema,
   flowSchema,
   myFlowsSchema,
   orgUsersSchema,
+  taskLogSchema,
+  timeZoneSchema,
   triggerResultSchema,
 } from './enos-schemas';
 import { DEFAULT_RETRY_BACKOFF_MS } from './retry-on-connection-failure';
@@ -17,6 +21,8 @@ import { createTokenProvider } from './token-provider';
 const IAM_USERS_PATH = 'enos-iam-service/v2.4/open/user/logintime/list';
 /** Pages of the user list read at most (a very large organization stops there, incomplete). */
 const MAX_USER_PAGES = 50;
+/** Get Task Instance Log's code for a task without a log; the same code means other things elsewhere. */
+const NO_LOG_CODE = 62109;
 
 /** Options of {@link createEnosClient}. */
 export interface EnosClientOptions {
@@ -180,6 +186,54 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
       }
       const users = [...byId.values()];
       return { users, complete: total === undefined || users.length >= total };
+    },
+
+    async getTaskLog(caller, taskInstId, maxLength) {
+      try {
+        const text = await call({
+          method: 'GET',
+          resource: 'taskInstances',
+          action: 'getLog',
+          caller,
+          query: [
+            ['taskInstId', taskInstId],
+            ...(maxLength === undefined ? [] : [['maxLength', String(maxLength)] as const]),
+          ],
+          schema: taskLogSchema,
+          idempotent: true,
+        });
+        return { kind: 'log', text } satisfies TaskLog;
+      } catch (error) {
+        // 62109 is also EnOS's "internal error": only its "No log found" means there is none.
+        if (
+          error instanceof EnosApiError &&
+          error.enosCode === NO_LOG_CODE &&
+          /no log/i.test(error.enosMessage)
+        ) {
+          return { kind: 'no-log', message: error.enosMessage } satisfies TaskLog;
+        }
+        throw error;
+      }
+    },
+
+    getTimeZone() {
+      return call({
+        method: 'GET',
+        resource: 'time',
+        action: 'getTimeZone',
+        schema: timeZoneSchema,
+        idempotent: true,
+      });
+    },
+
+    getCurrentTime() {
+      return call({
+        method: 'GET',
+        resource: 'time',
+        action: 'getCurrentTime',
+        schema: currentTimeSchema,
+        idempotent: true,
+      });
     },
 
     async close() {

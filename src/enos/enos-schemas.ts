@@ -305,3 +305,17 @@ export const tokenAnswerSchema = z.object({
     })
     .nullish(),
 });
+
+/** Get Task Instance Log's `data`: `{log}`; a missing or `null` log is an empty one. */
+export const taskLogSchema = z.object({ log: z.string().nullish() }).transform((d): string => d.log ?? '');
+
+/**
+ * Get Time Zone's `data`: `{timezone: "GMT+8"}`. A bare string is accepted too (inferred: the
+ * docs show one shape, and a client that breaks on the other would lose the zone).
+ */
+export const timeZoneSchema = z
+  .union([z.object({ timezone: z.string().trim().min(1) }), z.string().trim().min(1)])
+  .transform((d): string => (typeof d === 'string' ? d : d.timezone));
+
+/** Get Current Time's `data`: epoch milliseconds (a numeric string is accepted too). */
+export const currentTimeSchema = integer.refine((ms) => ms > 0, { error: 'expected epoch milliseconds' });

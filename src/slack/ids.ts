@@ -93,3 +93,8 @@ export const RUN_ACTIONS_BLOCK = 'run_actions';
 
 /** The App Home tab's "Trigger a flow" button: opens the trigger form. */
 export const HOME_TRIGGER_ACTION = 'home_trigger_flow';
+
+/** The "Full log" button beside a failed task's log tail: posts the task's whole log as a file. */
+export const FULL_LOG_ACTION = 'task_full_log';
+/** The small modal the Full log button opens at once, then fills with the outcome. */
+export const FULL_LOG_MODAL_CALLBACK = 'task_full_log_modal';

@@ -29,7 +29,10 @@ export function createRunReporter(client: WebClient, logger: Logger): RunReporte
     },
 
     async notify(watch, view) {
-      const message = { ...runFinishedMessage(view, watch.slackUserId), unfurl_links: false };
+      const message = {
+        ...runFinishedMessage(view, watch.slackUserId, watch.attemptId),
+        unfurl_links: false,
+      };
       if (watch.threadTs) {
         try {
           await retryRateLimited(() =>

@@ -187,7 +187,7 @@ Started <!date^1795770000^{date_short_pretty} at {time}|2026-11-27 09:00 UTC> ·
     expect(textOf(replies().at(-1))).toMatchInlineSnapshot(`
 "<@U0ALICE01> :red_circle: Flow *4000* · nightly failed (FAIL) in 30 s (instance \`4000-20261127090000\`).
 *Failed task:* \`load\` (FAIL)
-Their logs are in the EnOS console, under the flow’s runs."
+*\`load\`* (FAIL) · no log: EnOS has none for this task (“No log found”)."
 `);
     expect(await t.store.watches.get(instanceId)).toBeUndefined();
     expect((await t.store.audit.get(DEFAULT_TEAM_ID, 'attempt-1'))?.run?.status).toBe(-1);

@@ -31,6 +31,10 @@
  * the same flow triggered again within 60 s of the fake's clock 62102. A success creates an
  * instance `<flowId>-<14 digits>` (status 0 INIT) that tests move on with `setInstanceStatus`.
  *
+ * Task logs and server time: `setTaskLog(taskInstId, text | null)` for Get Task Instance Log (62109
+ * "No log found" for `null`, 62102 for an unknown task), `setTimeZone('GMT+8')` for Get Time Zone,
+ * `setClockOffset(ms)` for Get Current Time (the fake's clock plus the offset).
+ *
  * Scripted failures: `enos.failNext('flows.updateAndTrigger', { kind: 'http', status: 502 })`
  * makes the next request of that action fail (`times` for more). Kinds: an EnOS error code, an
  * HTTP status, a slow answer, a dropped connection (before or after reading the body), malformed
@@ -48,6 +52,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Clock } from '../../src/core/ports';
 import { FakeEnosAuth } from './fake-enos-auth';
 import {
+  FakeEnosLogsAndTime,
   FakeEnosState,
   type FakeEnosTrigger,
   type FakeEnosUser,
@@ -77,7 +82,11 @@ export type FakeEnosAction =
   | 'flows.updateAndTrigger'
   | 'flowInstances.get'
   | 'flowInstances.cancel'
-  | 'iam.listUsers';
+  | 'iam.listUsers'
+  // Task logs and server time (a failed run's thread, the server's zone and clock).
+  | 'taskInstances.getLog'
+  | 'time.getTimeZone'
+  | 'time.getCurrentTime';
 
 /** A scripted failure for the next request(s) of one action. */
 export type FakeEnosFailure =
@@ -171,6 +180,15 @@ export interface FakeEnosGateway {
   ): FakeFlowInstance;
   /** Makes the next `times` (default 1) requests of `action` fail as described. */
   failNext(action: FakeEnosAction, failure: FakeEnosFailure, times?: number): void;
+  /**
+   * Gives task `taskInstId` a log for Get Task Instance Log; `null` makes EnOS answer 62109
+   * "No log found". A taskInstId of an instance without a log answers 62109 too; any other, 62102.
+   */
+  setTaskLog(taskInstId: string, log: string | null): void;
+  /** What Get Time Zone answers; default `GMT+8`, as EnOS spells its zone. */
+  setTimeZone(timeZone: string): void;
+  /** Get Current Time answers the fake's clock plus `ms` (default 0): a server clock that is off. */
+  setClockOffset(ms: number): void;
   /** Every issued token expires now: the next call is refused (401, status 1203). */
   expireTokens(): void;
   /** Every issued token becomes unknown: the next call is refused (401, status 1004). */
@@ -202,6 +220,15 @@ const ROUTES: Record<string, { method: string; actions: Record<string, FakeEnosA
     actions: { 'GET get': 'flowInstances.get', 'POST cancel': 'flowInstances.cancel' },
   },
   '/enos-iam-service/v2.4/open/user/logintime/list': { method: 'GET', actions: { '': 'iam.listUsers' } },
+  // Task logs and server time.
+  '/batch-processing-service/v2.1/taskInstances': {
+    method: '*',
+    actions: { 'GET getLog': 'taskInstances.getLog' },
+  },
+  '/batch-processing-service/v2.1/time': {
+    method: '*',
+    actions: { 'GET getTimeZone': 'time.getTimeZone', 'GET getCurrentTime': 'time.getCurrentTime' },
+  },
 };
 
 function routeOf(method: string, path: string, action: string | null): FakeEnosAction | undefined {
@@ -253,6 +280,7 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
     clock,
   );
   const state = new FakeEnosState(clock);
+  const logsAndTime = new FakeEnosLogsAndTime(state, clock);
   const requests: FakeEnosRequest[] = [];
   const unhandled: FakeEnosRequest[] = [];
   const scripted = new Map<FakeEnosAction, FakeEnosFailure[]>();
@@ -294,6 +322,13 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
         return json(200, state.cancelInstance(userId, orgId, r.body));
       case 'iam.listUsers':
         return json(200, state.listOrgUsers(r.query.orgId, iamPaging(r.query, iamPageSize)));
+      // Task logs and server time.
+      case 'taskInstances.getLog':
+        return json(200, logsAndTime.getLog(userId, orgId, r.query.taskInstId, r.query.maxLength));
+      case 'time.getTimeZone':
+        return json(200, logsAndTime.getTimeZone());
+      case 'time.getCurrentTime':
+        return json(200, logsAndTime.getCurrentTime());
     }
   }
 
@@ -430,6 +465,14 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
       const queue = scripted.get(action) ?? [];
       for (let i = 0; i < times; i++) queue.push(failure);
       scripted.set(action, queue);
+    },
+    // Task logs and server time.
+    setTaskLog: (taskInstId, log) => void logsAndTime.logs.set(taskInstId, log),
+    setTimeZone: (timeZone) => {
+      logsAndTime.timeZone = timeZone;
+    },
+    setClockOffset: (ms) => {
+      logsAndTime.clockOffsetMs = ms;
     },
     expireTokens: () => auth.expireTokens(),
     revokeTokens: () => auth.revokeTokens(),

@@ -135,6 +135,7 @@ export const MSG = {
   62103: 'User has no privilege.',
   62104: 'This workflow has no task. You cannot trigger it.',
   62105: 'Your account has been locked',
+  noLog: 'No log found',
 } as const;
 
 const ok = (data: unknown): EnosEnvelope => ({ code: 0, msg: 'OK', data });
@@ -434,5 +435,56 @@ export class FakeEnosState {
     instance.status = 8;
     instance.tasks = instance.tasks.map((t) => (t.status === 'SUCCESS' ? t : { ...t, status: 'CANCEL' }));
     return ok(null);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Task logs and server time (Get Task Instance Log, Get Time Zone, Get Current Time)
+
+/** The fake's task logs and server clock: kept apart from the flow rules above. */
+export class FakeEnosLogsAndTime {
+  /** Logs by taskInstId; `null` is a task EnOS has no log for (62109 "No log found"). */
+  readonly logs = new Map<string, string | null>();
+  /** What Get Time Zone answers (`data.timezone`). EnOS spells it as a fixed offset, `GMT+8`. */
+  timeZone = 'GMT+8';
+  /** Added to the fake's clock by Get Current Time: the server's clock skew. */
+  clockOffsetMs = 0;
+
+  constructor(
+    private readonly state: FakeEnosState,
+    private readonly clock: () => number,
+  ) {}
+
+  /**
+   * Get Task Instance Log. A taskInstId that no instance has and no test gave a log is unknown
+   * (62102); a known task without a log answers 62109 "No log found". With `maxLength` the answer
+   * holds the log's last `maxLength` characters (the fake's choice: EnOS does not document which end).
+   */
+  getLog(
+    userId: string,
+    orgId: string,
+    taskInstId: string | undefined,
+    maxLength: string | undefined,
+  ): EnosEnvelope {
+    const user = this.state.users.get(userId);
+    if (!user || user.orgId !== orgId) return fail(62101, MSG[62101]);
+    const id = taskInstId ?? '';
+    const known =
+      this.logs.has(id) ||
+      [...this.state.instances.values()].some((i) => i.tasks.some((t) => t.taskInstId === id));
+    if (!known) return fail(62102, MSG.instanceNotFound);
+    const log = this.logs.get(id);
+    if (log === undefined || log === null) return fail(62109, MSG.noLog);
+    const cap = maxLength === undefined ? undefined : Number(maxLength);
+    if (cap !== undefined && (!Number.isInteger(cap) || cap <= 0)) return fail(62102, MSG.incorrect);
+    return ok({ log: cap !== undefined && log.length > cap ? log.slice(log.length - cap) : log });
+  }
+
+  getTimeZone(): EnosEnvelope {
+    return ok({ timezone: this.timeZone });
+  }
+
+  getCurrentTime(): EnosEnvelope {
+    return ok(this.clock() + this.clockOffsetMs);
   }
 }

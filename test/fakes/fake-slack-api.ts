@@ -41,6 +41,11 @@
  *   does for `auth.test`). The fake records it in `call.token` and removes `token` from `call.args`.
  * - The `client` Bolt hands to listeners adds `team_id` (the team of the incoming request) to every call.
  *
+ * Files: files.getUploadURLExternal answers an upload URL on the fake itself (`/upload/<fileId>`), which
+ * records the bytes the client POSTs (multipart, as `filesUploadV2` sends them); files.completeUploadExternal
+ * shares them (`not_in_channel` where the bot is not a member) and posts a message in the thread. Both
+ * are in `files`; `failNext('upload', …)` fails the POST of the bytes.
+ *
  * Failures: Slack's Web API answers HTTP 200 with `{ ok: false, error }` for API errors, 429 with
  * `Retry-After` for rate limits; anything else non-200 becomes a `WebAPIHTTPError` in the client.
  * Every call (also failed ones) is recorded in `calls`. Unknown methods and routes answer
@@ -207,6 +212,8 @@ export interface FakeSlackApi {
   readonly messages: readonly StoredMessage[];
   /** Views opened/pushed/published, by view id. */
   readonly views: ReadonlyMap<string, StoredView>;
+  /** Files uploaded (files.getUploadURLExternal, the upload, files.completeUploadExternal), in order. */
+  readonly files: readonly FakeSlackFile[];
 
   /** Adds (or replaces) a user for users.info. */
   addUser(user: FakeSlackUserInput): void;
@@ -262,6 +269,21 @@ export interface FakeSlackApi {
   close(): Promise<void>;
 }
 
+/**
+ * A file of Slack's current upload flow: files.getUploadURLExternal gives an upload URL on the fake
+ * itself, the client POSTs the bytes there, and files.completeUploadExternal shares it.
+ */
+export interface FakeSlackFile {
+  id: string;
+  filename: string;
+  /** The `length` announced to files.getUploadURLExternal. */
+  length: number;
+  /** The bytes POSTed to the upload URL (undefined until they arrive). */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  completed?: { channel?: string; threadTs?: string; title?: string; initialComment?: string };
+}
+
 interface Waiter<T> {
   matches: (item: T) => boolean;
   resolve: (item: T) => void;
@@ -289,6 +311,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const unhandled: UnhandledRequest[] = [];
   const messages: StoredMessage[] = [];
   const views = new Map<string, StoredView>();
+  const files: FakeSlackFile[] = [];
   const users = new Map<string, FakeSlackUserInput>();
   const channels = new Map<string, FakeSlackChannelInput>();
   const notInChannel = new Set<string>();
@@ -451,6 +474,78 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     },
   };
 
+  // -------------------------------------------------------------------------------------------------------
+  // File uploads (Slack's current flow, as WebClient.filesUploadV2 drives it)
+  Object.assign(builtins, {
+    'files.getUploadURLExternal': (args: SlackArgs) => {
+      const filename = str(args.filename);
+      const length = Number(str(args.length));
+      if (!filename || !Number.isInteger(length) || length < 1)
+        return { ok: false, error: 'invalid_arguments' };
+      const file: FakeSlackFile = { id: nextId('F'), filename, length };
+      files.push(file);
+      return { upload_url: `${baseUrl}/upload/${file.id}`, file_id: file.id };
+    },
+    'files.completeUploadExternal': (args: SlackArgs, call: RecordedCall) => {
+      let list: unknown;
+      try {
+        list = typeof args.files === 'string' ? JSON.parse(args.files) : args.files;
+      } catch {
+        return { ok: false, error: 'invalid_arguments' };
+      }
+      if (!Array.isArray(list) || list.length === 0) return { ok: false, error: 'invalid_arguments' };
+      const channel = str(args.channel_id);
+      if (channel && notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+      const done: FakeSlackFile[] = [];
+      for (const entry of list as Array<{ id?: unknown; title?: unknown }>) {
+        const file = files.find((f) => f.id === entry.id);
+        // Slack completes only what was uploaded, whole.
+        if (!file?.bytes || file.bytes.length !== file.length) return { ok: false, error: 'file_not_found' };
+        file.completed = {
+          ...(channel ? { channel } : {}),
+          ...(str(args.thread_ts) ? { threadTs: str(args.thread_ts) } : {}),
+          ...(typeof entry.title === 'string' ? { title: entry.title } : {}),
+          ...(str(args.initial_comment) ? { initialComment: str(args.initial_comment) } : {}),
+        };
+        done.push(file);
+      }
+      if (channel) {
+        // Sharing posts a message (in the thread, with thread_ts) that carries the files.
+        messages.push({
+          channel,
+          ts: nextTs(),
+          ...(str(args.thread_ts) ? { thread_ts: str(args.thread_ts) } : {}),
+          text: str(args.initial_comment) ?? '',
+          token: call.token,
+        });
+      }
+      return {
+        files: done.map((f) => ({ id: f.id, name: f.filename, title: f.completed?.title ?? f.filename })),
+      };
+    },
+  } satisfies Record<string, MethodHandler>);
+
+  /** POST to an upload URL: the bytes of one file, sent as multipart form data by the Web API client. */
+  async function serveUpload(fileId: string, req: IncomingMessage, res: ServerResponse, raw: Buffer) {
+    const file = files.find((f) => f.id === fileId);
+    if (req.method !== 'POST' || !file) {
+      unhandled.push({ method: req.method ?? '', path: req.url ?? '', body: raw.toString('utf8', 0, 300) });
+      res.writeHead(404).end();
+      return;
+    }
+    const failure = takeFailure('upload');
+    if (failure && (await applyFailure(failure, req, res))) return;
+    const contentType = req.headers['content-type'] ?? '';
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+      const part = [...form.values()].find((v): v is File => typeof v !== 'string');
+      file.bytes = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    } else {
+      file.bytes = raw;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`OK - ${file.bytes.length}`);
+  }
+
   // views.push answers with the pushed view, exactly like views.open.
   function openView(args: SlackArgs): SlackResult {
     const triggerId = str(args.trigger_id);
@@ -577,10 +672,25 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const rawBody = raw.toString('utf8');
       const path = new URL(req.url ?? '/', 'http://fake').pathname;
       const apiMatch = /^\/api\/([\w.]+)$/.exec(path);
       const responseMatch = /^\/response\/([^/]+)$/.exec(path);
+      // Upload URLs (files.getUploadURLExternal) receive bytes, not text: served apart.
+      const uploadMatch = /^\/upload\/(\w+)$/.exec(path);
+      if (uploadMatch?.[1]) {
+        serveUpload(uploadMatch[1], req, res, raw).catch((error: unknown) => {
+          unhandled.push({
+            method: req.method ?? '',
+            path: req.url ?? '',
+            body: `upload failed: ${String(error)}`,
+          });
+          if (!res.headersSent && !res.destroyed)
+            sendJson(res, 500, { ok: false, error: 'fake_upload_failed' });
+        });
+        return;
+      }
       const work = apiMatch?.[1]
         ? serveApi(apiMatch[1], req, res, rawBody)
         : responseMatch?.[1]
@@ -646,6 +756,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     unhandled,
     messages,
     views,
+    files,
 
     addUser(user) {
       users.set(user.id, user);
@@ -715,6 +826,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       responses.length = 0;
       unhandled.length = 0;
       messages.length = 0;
+      files.length = 0;
       views.clear();
       failures.clear();
       notInChannel.clear();

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { EnosApiError } from '../../core/errors';
 import { type RunView, runDurationMs } from '../../core/run-view';
+import { failureLogBlocks } from './failure-log-blocks';
 import { code, escapeMrkdwn, userMention } from './mrkdwn';
 import { runActions } from './run-actions';
 import {
@@ -79,8 +80,11 @@ function finalVerb(view: RunView): string {
   }
 }
 
-/** The one new thread message at the end of a watch: it mentions the caller, so they are notified. */
-export function runFinishedMessage(view: RunView, slackUserId: string): SlackMessage {
+/**
+ * The one new thread message at the end of a watch: it mentions the caller, so they are notified.
+ * A failed run's task logs follow, with Full log buttons that name the trigger `attemptId`.
+ */
+export function runFinishedMessage(view: RunView, slackUserId: string, attemptId?: string): SlackMessage {
   const flow = flowLabel(view.flowId, view.flowName);
   const instance = code(view.instanceId);
   let first: string;
@@ -98,7 +102,14 @@ export function runFinishedMessage(view: RunView, slackUserId: string): SlackMes
   const blocks: types.KnownBlock[] = [section(first)];
   if (view.gaveUp) blocks.push(section(gaveUpLine(view)));
   const failed = failedTasksLine(view);
-  if (failed) blocks.push(section(`${failed}\nTheir logs are in the EnOS console, under the flow’s runs.`));
+  if (failed && view.failureLogs) {
+    blocks.push(
+      section(failed),
+      ...failureLogBlocks(view.failureLogs, { instanceId: view.instanceId, attemptId }),
+    );
+  } else if (failed) {
+    blocks.push(section(`${failed}\nTheir logs are in the EnOS console, under the flow’s runs.`));
+  }
   const refs = reference(view);
   if (refs.length > 0) blocks.push(context(...refs));
   return { text: first, blocks };
@@ -107,8 +118,9 @@ export function runFinishedMessage(view: RunView, slackUserId: string): SlackMes
 /** `/flow-trigger status <instanceId>`: the run as EnOS reports it now, privately. */
 export function runStatusAnswer(view: RunView): SlackMessage {
   const first = `Flow ${flowLabel(view.flowId, view.flowName)}, instance ${code(view.instanceId)}`;
+  const logs = view.failureLogs ? failureLogBlocks(view.failureLogs, { instanceId: view.instanceId }) : [];
   return {
     text: `${first}: ${phaseWord(view.phase, view.status)}`,
-    blocks: [section(first), ...runBlocks(view)],
+    blocks: [section(first), ...runBlocks(view), ...logs],
   };
 }

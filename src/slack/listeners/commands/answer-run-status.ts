@@ -1,4 +1,5 @@
 import { EnosApiError, FlowTriggerError } from '../../../core/errors';
+import { readFailureLogs } from '../../../core/read-failure-logs';
 import { runViewOf } from '../../../core/run-view';
 import type { ListenerDeps } from '../../app-deps';
 import { code, escapeMrkdwn } from '../../ui/mrkdwn';
@@ -19,9 +20,20 @@ export async function answerRunStatus(
   if (!link) return noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {});
   try {
     const instance = await deps.enos.getFlowInstance(link, instanceId);
-    return runStatusAnswer(
-      runViewOf(instance, { serverZone: deps.enosServerZone ?? 'UTC', now: deps.clock() }),
-    );
+    const view = runViewOf(instance, { serverZone: deps.enosServerZone ?? 'UTC', now: deps.clock() });
+    // A failed run says why: its failed tasks' log tails, read as the caller.
+    const failureLogs =
+      view.phase === 'failed' && view.failedTasks.length > 0
+        ? await readFailureLogs(
+            {
+              enos: deps.enos,
+              log: (level, msg, fields) => deps.logger[level]({ ...fields, instanceId }, msg),
+            },
+            link,
+            view.failedTasks,
+          )
+        : undefined;
+    return runStatusAnswer(failureLogs ? { ...view, failureLogs } : view);
   } catch (error) {
     if (error instanceof EnosApiError && NOT_FOUND.has(error.enosCode)) {
       return textMessage(
