@@ -9,7 +9,6 @@ export function slackEscape(text: string): string {
 /**
  * `KEY=VALUE` for a slash command, quoting the value when it must be: it holds whitespace or
  * starts with a quote. Returns undefined when no quote family can hold it (the modal can).
- * The same encoding as parse-command.property.test.ts uses.
  */
 export function encodeParameter({ key, value }: FlowParameter): string | undefined {
   const escaped = slackEscape(value);

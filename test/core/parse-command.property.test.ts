@@ -5,34 +5,7 @@ import { parseCommand, parseParameterLines, validateParameterValue } from '../..
 import type { FlowParameter } from '../../src/core/ports';
 import { quoteFamily } from '../../src/core/tokenize-command';
 import { unescapeSlackText } from '../../src/core/unescape-slack-text';
-
-/** What Slack does to typed text with escaping on. */
-function slackEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/**
- * `KEY=VALUE` for a slash command, quoting the value when it must be: it holds whitespace or
- * starts with a quote. Returns undefined when no quote family can hold it (the modal can).
- */
-function encodeParameter({ key, value }: FlowParameter): string | undefined {
-  const escaped = slackEscape(value);
-  if (escaped !== '' && !/\s/.test(escaped) && !quoteFamily(escaped[0])) return `${key}=${escaped}`;
-  for (const [open, close] of [
-    ['"', '"'],
-    ["'", "'"],
-    ['“', '”'],
-    ['‘', '’'],
-  ] as const) {
-    const family = quoteFamily(open);
-    // A quote of the same family followed by whitespace would end the value early.
-    const closesEarly = [...escaped].some(
-      (ch, i, all) => quoteFamily(ch) === family && /\s/.test(all[i + 1] ?? ''),
-    );
-    if (!closesEarly) return `${key}=${open}${escaped}${close}`;
-  }
-  return undefined;
-}
+import { encodeParameter, slackEscape } from './encode-parameter';
 
 const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,15}$/);
 // Values a person can type: any text without line breaks or control characters, including
