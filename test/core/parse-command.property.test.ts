@@ -5,7 +5,7 @@ import { parseCommand, parseParameterLines, validateParameterValue } from '../..
 import type { FlowParameter } from '../../src/core/ports';
 import { quoteFamily } from '../../src/core/tokenize-command';
 import { unescapeSlackText } from '../../src/core/unescape-slack-text';
-import { encodeParameter, slackEscape } from './encode-parameter';
+import { encodeParameter } from './encode-parameter';
 
 const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,15}$/);
 // Values a person can type: any text without line breaks or control characters, including
