@@ -84,6 +84,7 @@ async function main(): Promise<number> {
       apiTimeoutMs: config.slack.apiTimeoutMs,
       apiRetries: 0,
       port: config.port,
+      http: config.http,
     },
     {
       logger,
@@ -101,6 +102,7 @@ async function main(): Promise<number> {
       inFlight,
       watches: store.watches,
       enosServerZone: config.enosServerTimezone,
+      pingStore: store.ping,
       watch: {
         policy: {
           minIntervalMs: config.watch.pollMinMs,

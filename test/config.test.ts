@@ -47,6 +47,12 @@ describe('loadConfig', () => {
       userTzCacheMs: 600000,
       triggers: { concurrency: 16, queueLimit: 200 },
       enosServerTimezone: 'UTC',
+      http: {
+        headersTimeoutMs: 5000,
+        requestTimeoutMs: 10_000,
+        keepAliveTimeoutMs: 5000,
+        maxConnections: 256,
+      },
       watch: { maxMs: 86_400_000, pollMinMs: 15_000, pollMaxMs: 300_000, tickMs: 5_000, leaseMs: 120_000 },
     });
   });
@@ -210,6 +216,34 @@ describe('the run watcher’s configuration', () => {
     ]);
     expect(problemsOf({ ...valid, WATCH_LEASE_SECONDS: '10' })).toEqual([
       'WATCH_LEASE_SECONDS (10) is shorter than one poll of a run can take (40 s: the EnOS timeouts plus two Slack calls); raise it to at least 40',
+    ]);
+  });
+});
+
+describe('the HTTP server’s configuration', () => {
+  it('reads HTTP_*', () => {
+    const config = loadConfig({
+      ...valid,
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '4000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      HTTP_MAX_CONNECTIONS: '1000',
+    });
+    expect(config.http).toEqual({
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 4000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 1000,
+    });
+  });
+
+  it('names every bad variable with how to fix it, and headers that may outlast the request', () => {
+    expect(problemsOf({ ...valid, HTTP_MAX_CONNECTIONS: '0', HTTP_KEEP_ALIVE_TIMEOUT_MS: 'long' })).toEqual([
+      'HTTP_KEEP_ALIVE_TIMEOUT_MS must be a whole number of milliseconds',
+      'HTTP_MAX_CONNECTIONS must be between 1 and 100000',
+    ]);
+    expect(problemsOf({ ...valid, HTTP_HEADERS_TIMEOUT_MS: '20000' })).toEqual([
+      'HTTP_HEADERS_TIMEOUT_MS (20000) is greater than HTTP_REQUEST_TIMEOUT_MS (10000): the headers are part of the request; lower the first or raise the second',
     ]);
   });
 });
