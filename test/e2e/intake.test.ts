@@ -219,6 +219,34 @@ describe('a signed payload of the wrong shape is a 400 at once', () => {
     ['a view submission without private_metadata', asForm(submission({ private_metadata: undefined })), form],
     ['a view submission whose state is not an object', asForm(submission({ state: { values: 'x' } })), form],
     [
+      'a view closing whose private_metadata is not a string',
+      asForm({ ...submission({ private_metadata: { flow: 1 } }), type: 'view_closed' }),
+      form,
+    ],
+    [
+      'block actions that also carry an event field (Bolt would read it as an event)',
+      asForm({
+        ...blockActionsPayload({ user_id: 'U1', actions: [{ action_id: 'run_again' }] }),
+        event: 'x',
+      }),
+      form,
+    ],
+    [
+      'a slash command that also carries an event field',
+      new URLSearchParams({ ...command, event: 'x' }).toString(),
+      form,
+    ],
+    [
+      'an event whose first authorization is null',
+      JSON.stringify({ type: 'event_callback', team_id: 'T1', authorizations: [null], event: { type: 'x' } }),
+      'application/json',
+    ],
+    [
+      'an event whose channel is null',
+      JSON.stringify({ type: 'event_callback', team_id: 'T1', event: { type: 'x', channel: null } }),
+      'application/json',
+    ],
+    [
       'block actions without actions',
       asForm({ ...blockActionsPayload({ user_id: ALICE.slackUserId, actions: [] }) }),
       form,

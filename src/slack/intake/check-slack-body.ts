@@ -9,8 +9,25 @@ import { z } from 'zod';
  */
 
 const id = z.string().min(1);
+/**
+ * Bolt routes on the first of `event`, `command`, … it finds, whatever `type` says: a payload
+ * carrying one of another kind's fields would be read as that kind (and `'channel' in "text"`
+ * throws). So each kind must not carry the fields Bolt looks at before its own.
+ */
+const notAnEvent = { event: z.never().optional() };
+const notACommand = { ...notAnEvent, command: z.never().optional() };
+/** Bolt reads `channel.id` whenever `channel` is present. */
+const channel = z.object({ id }).optional();
 const user = z.object({ id, team_id: z.string().optional() });
 const team = z.object({ id: z.string().optional(), domain: z.string().optional() }).nullable().optional();
+/** Fields every interactive payload may carry, as Bolt reads them. */
+const interactive = {
+  ...notACommand,
+  user,
+  team,
+  enterprise: z.object({}).nullable().optional(),
+  response_url: z.string().optional(),
+};
 /** `view.state.values`: `{ [block_id]: { [action_id]: { type, value | selected_… } } }`. */
 const stateValues = z.record(z.string(), z.record(z.string(), z.object({})));
 const view = z.object({
@@ -25,48 +42,43 @@ const view = z.object({
 const submittedView = view.extend({ callback_id: z.string(), state: z.object({ values: stateValues }) });
 
 const blockActions = z.object({
+  ...interactive,
   type: z.literal('block_actions'),
-  user,
-  team,
   trigger_id: z.string(),
   actions: z
     .array(z.object({ action_id: z.string(), block_id: z.string().optional(), value: z.string().optional() }))
     .min(1),
   view: view.optional(),
-  channel: z.object({ id }).nullable().optional(),
+  channel,
   container: z.object({ channel_id: z.string().optional() }).optional(),
-  response_url: z.string().optional(),
 });
 const viewSubmission = z.object({
+  ...interactive,
   type: z.literal('view_submission'),
-  user,
-  team,
   view: submittedView,
   response_urls: z
     .array(z.object({ response_url: z.string(), channel_id: z.string().optional() }))
     .optional(),
 });
-const viewClosed = z.object({ type: z.literal('view_closed'), user, team, view: submittedView });
+const viewClosed = z.object({ ...interactive, type: z.literal('view_closed'), view: submittedView });
 const blockSuggestion = z.object({
+  ...interactive,
   type: z.literal('block_suggestion'),
-  user,
-  team,
+  channel,
   action_id: z.string(),
   block_id: z.string().optional(),
   value: z.string(),
   view: view.optional(),
 });
 const shortcut = z.object({
+  ...interactive,
   type: z.literal('shortcut'),
-  user,
-  team,
   callback_id: z.string(),
   trigger_id: z.string(),
 });
 const messageShortcut = shortcut.extend({
   type: z.literal('message_action'),
   channel: z.object({ id }),
-  response_url: z.string().optional(),
 });
 const interactivePayload = z.discriminatedUnion('type', [
   blockActions,
@@ -79,6 +91,7 @@ const interactivePayload = z.discriminatedUnion('type', [
 
 /** A slash command: every field a string (a repeated field would parse to an array). */
 const slashCommand = z.object({
+  ...notAnEvent,
   command: z.string().min(1),
   text: z.string(),
   user_id: id,
@@ -89,13 +102,26 @@ const slashCommand = z.object({
   response_url: z.string(),
 });
 
-const appHomeOpened = z.object({ type: z.literal('app_home_opened'), user: id, tab: z.string().optional() });
-const otherEvent = z.object({ type: z.string().refine((t) => t !== 'app_home_opened') });
+/** What Bolt reads of any event: `channel` (a string, or an object with an id) and `item`. */
+const anyEvent = {
+  type: z.string(),
+  channel: z.union([z.string(), z.object({})]).optional(),
+  item: z.object({}).optional(),
+};
+const appHomeOpened = z.object({
+  ...anyEvent,
+  type: z.literal('app_home_opened'),
+  user: id,
+  tab: z.string().optional(),
+});
+const otherEvent = z.object({ ...anyEvent, type: z.string().refine((t) => t !== 'app_home_opened') });
 const eventsApiBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('url_verification'), challenge: z.string() }),
   z.object({
     type: z.literal('event_callback'),
     team_id: z.string(),
+    // Bolt reads the first authorization's team, enterprise and install kind.
+    authorizations: z.array(z.object({})).optional(),
     event: z.union([appHomeOpened, otherEvent]),
   }),
 ]);
