@@ -45,7 +45,7 @@ export const HTTP_DEFAULTS: HttpLimits = {
   headersTimeoutMs: 5000,
   requestTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5000,
-  maxConnections: 256,
+  maxConnections: 1000,
 };
 
 /** Node checks the two timeouts every 30 s by default: a 10 s deadline could then last 40 s. */

@@ -163,7 +163,7 @@ const schema = enosSchema.extend({
   ),
   HTTP_MAX_CONNECTIONS: optional(
     intInRange('HTTP_MAX_CONNECTIONS', 'a whole number of connections', 1, 100_000),
-  ).default(256),
+  ).default(1000),
 });
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */

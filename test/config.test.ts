@@ -51,7 +51,7 @@ describe('loadConfig', () => {
         headersTimeoutMs: 5000,
         requestTimeoutMs: 10_000,
         keepAliveTimeoutMs: 5000,
-        maxConnections: 256,
+        maxConnections: 1000,
       },
       watch: { maxMs: 86_400_000, pollMinMs: 15_000, pollMaxMs: 300_000, tickMs: 5_000, leaseMs: 120_000 },
     });
@@ -227,13 +227,13 @@ describe('the HTTP server’s configuration', () => {
       HTTP_HEADERS_TIMEOUT_MS: '2000',
       HTTP_REQUEST_TIMEOUT_MS: '4000',
       HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
-      HTTP_MAX_CONNECTIONS: '1000',
+      HTTP_MAX_CONNECTIONS: '5000',
     });
     expect(config.http).toEqual({
       headersTimeoutMs: 2000,
       requestTimeoutMs: 4000,
       keepAliveTimeoutMs: 65_000,
-      maxConnections: 1000,
+      maxConnections: 5000,
     });
   });
 

@@ -17,7 +17,6 @@ import {
   blockActionsPayload,
   blockSuggestionPayload,
   eventCallbackBody,
-  type SlackHttpResponse,
   sendInteraction,
   sendSignedRequest,
   sendSlashCommand,
