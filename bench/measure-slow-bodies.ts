@@ -7,8 +7,9 @@
  *
  *   npm run build && npm run bench:slow-bodies
  *   npm run bench:slow-bodies -- --connections 300 --seconds 10
+ *   npm run bench:slow-bodies -- --no-pin    # no taskset pinning (app on CPU 1, senders on CPU 0)
  *
- * The senders:
+ * The senders (after a phase without any, for reference):
  * - unsigned: no signature headers, `Content-Length: 4 MB`, then 16 KB every 100 ms;
  * - plausibly signed: a fresh timestamp and a well-formed (wrong) signature, the same 4 MB sent
  *   chunked (no length to refuse up front): the app reads these bodies, up to 1 MB each and 32 MB
@@ -41,7 +42,11 @@ const RECONNECT_MS = 500;
 /** Whatever happens, the script exits after this. */
 const HARD_LIMIT_MS = 3 * 60_000;
 
-type Sender = 'unsigned' | 'plausibly signed' | 'silent';
+type Sender = 'none' | 'unsigned' | 'plausibly signed' | 'silent';
+/** The app's CPU and the senders' (with taskset, as `npm run bench` pins), unless --no-pin. */
+const APP_CPU = 1;
+const SENDER_CPU = 0;
+const pin = !process.argv.includes('--no-pin');
 
 interface PhaseResult {
   sender: Sender;
@@ -152,25 +157,32 @@ async function phase(
   const peakResettable = resetPeak(pid);
   let peakKiB = rssBefore;
   const stopAt = Date.now() + phaseMs;
-  const child = spawn(
-    process.execPath,
-    [
-      ...process.execArgv,
-      __filename,
-      '--send',
-      sender,
-      '--port',
-      String(port),
-      '--connections',
-      String(connections),
-      '--seconds',
-      String(phaseMs / 1000),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const senderArgs = [
+    ...process.execArgv,
+    __filename,
+    '--send',
+    sender,
+    '--port',
+    String(port),
+    '--connections',
+    String(connections),
+    '--seconds',
+    String(phaseMs / 1000),
+  ];
+  const child =
+    sender === 'none'
+      ? undefined
+      : pin
+        ? spawn('taskset', ['-c', String(SENDER_CPU), process.execPath, ...senderArgs], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          })
+        : spawn(process.execPath, senderArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
   const output: Buffer[] = [];
-  child.stdout.on('data', (d: Buffer) => output.push(d));
-  const childDone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child?.stdout?.on('data', (d: Buffer) => output.push(d));
+  const childDone = new Promise<void>((resolve) => {
+    if (child) child.once('exit', () => resolve());
+    else setTimeout(resolve, phaseMs);
+  });
 
   const latencies: number[] = [];
   let failures = 0;
@@ -235,6 +247,7 @@ async function main(): Promise<void> {
   const server = await startServer({
     kind: 'app',
     cwd: dir,
+    ...(pin ? { cpu: APP_CPU } : {}),
     env: {
       NODE_ENV: 'production',
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -251,7 +264,7 @@ async function main(): Promise<void> {
   });
   try {
     const results: PhaseResult[] = [];
-    for (const sender of ['unsigned', 'plausibly signed', 'silent'] as const) {
+    for (const sender of ['none', 'unsigned', 'plausibly signed', 'silent'] as const) {
       const result = await phase(server.port, server.pid, sender, connections, phaseMs);
       results.push(result);
       process.stdout.write(`${JSON.stringify(result)}\n`);
