@@ -4,6 +4,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { createHealthCheck } from './create-health-check';
 import type { AppDeps, ListenerDeps } from './slack/app-deps';
 import { boltLogger } from './slack/bolt-logger';
+import { checkSlackPayload } from './slack/intake/check-slack-body';
 import { createIntakeListener, MAX_BODY_BYTES } from './slack/intake/create-intake-listener';
 import { register as registerActions } from './slack/listeners/actions';
 import { register as registerCommands } from './slack/listeners/commands';
@@ -146,6 +147,20 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
   }
   /** Socket Mode's own HTTP server: /healthz and /livez, nothing else. */
   let healthServer: Server | undefined;
+
+  if (socketReceiver) {
+    // Socket Mode has no HTTP intake: the same shapes are checked before any listener, and a payload
+    // of another shape is acknowledged (so Slack does not redeliver it) and dropped.
+    app.use(async ({ body, ack, next }) => {
+      const shape = checkSlackPayload(body);
+      if (shape.ok) {
+        await next();
+        return;
+      }
+      deps.logger.warn({ reason: shape.reason }, 'dropped a Socket Mode payload of an unexpected shape');
+      if (ack) await ack();
+    });
+  }
 
   const zoneOf = createUserZoneLookup({
     client: app.client,

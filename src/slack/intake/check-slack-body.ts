@@ -168,3 +168,16 @@ export function checkSlackBody(contentType: string | undefined, text: string): S
   if (!json.ok) return { ok: false, reason: 'the body is neither a form nor JSON' };
   return checked(eventsApiBody, json.value, 'Events API body');
 }
+
+/**
+ * The same shapes for a payload that arrives already parsed (Socket Mode's envelopes), told apart
+ * the way Bolt routes it: an event, a slash command, or an interactive payload.
+ */
+export function checkSlackPayload(body: unknown): SlackBodyCheck {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, reason: 'the payload is not an object' };
+  }
+  if ('event' in body) return checked(eventsApiBody, body, 'Events API body');
+  if ('command' in body) return checked(slashCommand, body, 'slash command');
+  return checked(interactivePayload, body, 'interactive payload');
+}
