@@ -1,8 +1,11 @@
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { createHealthCheck } from './create-health-check';
 import type { AppDeps, ListenerDeps } from './slack/app-deps';
 import { boltLogger } from './slack/bolt-logger';
-import { guardRequestBody } from './slack/guard-request-body';
+import { checkSlackPayload } from './slack/intake/check-slack-body';
+import { createIntakeListener, MAX_BODY_BYTES } from './slack/intake/create-intake-listener';
 import { register as registerActions } from './slack/listeners/actions';
 import { register as registerCommands } from './slack/listeners/commands';
 import { register as registerEvents } from './slack/listeners/events';
@@ -23,6 +26,39 @@ export interface SlackOptions {
   /** Retries of failed Web API calls; 0 in tests. */
   apiRetries?: number;
   port: number;
+  /** Limits of the HTTP server (both modes: Socket Mode serves /healthz and /livez). Defaults in HTTP_DEFAULTS. */
+  http?: Partial<HttpLimits>;
+}
+
+/** How long a client may take, and how many may be connected: what bounds a slow or crowded intake. */
+export interface HttpLimits {
+  /** Until the request's headers are in (Node answers 408 after). */
+  headersTimeoutMs: number;
+  /** Until the whole request is in (Node answers 408 after). Slack sends at once and waits 3 s. */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are closed at once. */
+  maxConnections: number;
+}
+
+export const HTTP_DEFAULTS: HttpLimits = {
+  headersTimeoutMs: 5000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5000,
+  maxConnections: 1000,
+};
+
+/** Node checks the two timeouts every 30 s by default: a 10 s deadline could then last 40 s. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
+
+function serverOptions(limits: HttpLimits): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+  };
 }
 
 export interface FlowTriggerApp {
@@ -33,22 +69,6 @@ export interface FlowTriggerApp {
   start(): Promise<{ port: number }>;
   /** Stops taking requests, then waits up to `graceMs` for work in flight. */
   stop(graceMs?: number): Promise<void>;
-}
-
-const healthz: CustomRoute = {
-  path: '/healthz',
-  method: ['GET'],
-  handler: (_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end('{"ok":true}');
-  },
-};
-
-/** HTTP mode's receiver: Bolt's own, behind a guard for bodies it cannot read (see guardRequestBody). */
-function httpReceiver(signingSecret: string, logger: ReturnType<typeof boltLogger>): HTTPReceiver {
-  const receiver = new HTTPReceiver({ signingSecret, logger, customRoutes: [healthz] });
-  receiver.requestListener = guardRequestBody(receiver.requestListener);
-  return receiver;
 }
 
 /**
@@ -67,21 +87,46 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     // client applies it to the whole call, body included, with AbortSignal.timeout.
     timeout: slack.apiTimeoutMs,
   };
-  const app = slack.appToken
+  const limits: HttpLimits = { ...HTTP_DEFAULTS, ...slack.http };
+  const httpReceiver = slack.appToken
+    ? undefined
+    : new HTTPReceiver({ signingSecret: slack.signingSecret ?? '', logger, bodyLimit: MAX_BODY_BYTES });
+  const socketReceiver = slack.appToken
+    ? // No custom routes: Bolt's own server for them would answer /healthz without our checks.
+      new SocketModeReceiver({ appToken: slack.appToken, logger, installerOptions: { clientOptions } })
+    : undefined;
+  let socketUp = false;
+  if (socketReceiver) {
+    const client = socketReceiver.client;
+    client.on('connected', () => {
+      socketUp = true;
+    });
+    for (const down of ['disconnecting', 'disconnected', 'reconnecting']) {
+      client.on(down, () => {
+        socketUp = false;
+      });
+    }
+  }
+  const health = createHealthCheck({
+    pingStore: deps.pingStore,
+    socketConnected: socketReceiver
+      ? () => socketUp && socketReceiver.client.websocket?.isActive() === true
+      : undefined,
+  });
+  const app = socketReceiver
     ? new App({
         token: slack.botToken,
         appToken: slack.appToken,
         socketMode: true,
+        receiver: socketReceiver,
         logger,
         clientOptions,
-        customRoutes: [healthz],
         convoStore: false,
-        installerOptions: { port: slack.port },
         deferInitialization: true,
       })
     : new App({
         token: slack.botToken,
-        receiver: httpReceiver(slack.signingSecret ?? '', logger),
+        receiver: httpReceiver,
         // Bolt's conversation store is unused here, and its lookup on every request costs a thrown
         // Error when nothing is stored (about 3% of the CPU under load, docs/benchmarks.md).
         convoStore: false,
@@ -89,6 +134,33 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
         clientOptions,
         deferInitialization: true,
       });
+  if (httpReceiver) {
+    httpReceiver.requestListener = createIntakeListener({
+      slack: {
+        path: '/slack/events',
+        signingSecret: slack.signingSecret ?? '',
+        listener: httpReceiver.requestListener,
+      },
+      health,
+      logger: deps.logger,
+    });
+  }
+  /** Socket Mode's own HTTP server: /healthz and /livez, nothing else. */
+  let healthServer: Server | undefined;
+
+  if (socketReceiver) {
+    // Socket Mode has no HTTP intake: the same shapes are checked before any listener, and a payload
+    // of another shape is acknowledged (so Slack does not redeliver it) and dropped.
+    app.use(async ({ body, ack, next }) => {
+      const shape = checkSlackPayload(body);
+      if (shape.ok) {
+        await next();
+        return;
+      }
+      deps.logger.warn({ reason: shape.reason }, 'dropped a Socket Mode payload of an unexpected shape');
+      if (ack) await ack();
+    });
+  }
 
   const zoneOf = createUserZoneLookup({
     client: app.client,
@@ -125,15 +197,31 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     watcher,
     async start() {
       await app.init();
-      let port = slack.port;
-      if (slack.appToken) await app.start();
-      else port = ((await app.start(slack.port)).address() as AddressInfo).port;
+      let server: Server;
+      if (socketReceiver) {
+        await app.start();
+        server = createServer(serverOptions(limits), createIntakeListener({ health, logger: deps.logger }));
+        healthServer = server;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(slack.port, () => resolve());
+        });
+      } else {
+        server = await app.start(slack.port, serverOptions(limits));
+      }
+      server.maxConnections = limits.maxConnections;
+      const { port } = server.address() as AddressInfo;
       // Resumes every watch in the store, including those of replicas that stopped.
       watcher.start();
       return { port };
     },
     async stop(graceMs = 10_000) {
-      await app.stop();
+      const closing = healthServer;
+      healthServer = undefined;
+      await Promise.all([
+        app.stop(),
+        closing && new Promise<void>((resolve) => closing.close(() => resolve())),
+      ]);
       // Both within the same grace: the watcher finishes its pass and hands its leases back while
       // the triggers in flight finish (a watch they still add stays in the store for the next start).
       const [finished] = await Promise.all([deps.inFlight.drain(graceMs), watcher.stop(graceMs)]);

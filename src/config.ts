@@ -171,6 +171,14 @@ const schema = enosSchema.extend({
   TRIGGER_QUEUE_PER_USER: optional(
     intInRange('TRIGGER_QUEUE_PER_USER', 'a whole number of triggers', 1, 100_000),
   ).default(20),
+  HTTP_HEADERS_TIMEOUT_MS: optional(positiveInt('HTTP_HEADERS_TIMEOUT_MS', 'milliseconds')).default(5000),
+  HTTP_REQUEST_TIMEOUT_MS: optional(positiveInt('HTTP_REQUEST_TIMEOUT_MS', 'milliseconds')).default(10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: optional(positiveInt('HTTP_KEEP_ALIVE_TIMEOUT_MS', 'milliseconds')).default(
+    5000,
+  ),
+  HTTP_MAX_CONNECTIONS: optional(
+    intInRange('HTTP_MAX_CONNECTIONS', 'a whole number of connections', 1, 100_000),
+  ).default(1000),
 });
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
@@ -219,6 +227,13 @@ export interface Config {
    * fixed offset `GMT+8` becomes `Etc/GMT-8`); undefined when unset: ask EnOS at start.
    */
   enosServerTimezone?: string;
+  /** Limits of the HTTP server: slow clients are cut off, connections are bounded. */
+  http: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+  };
   /** How triggered runs are watched. */
   watch: {
     maxMs: number;
@@ -264,7 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         'Basic Information page, or set SLACK_APP_TOKEN to run in Socket Mode',
     );
   }
-  if (parsed.success) problems.push(...watchProblems(parsed.data));
+  if (parsed.success) problems.push(...watchProblems(parsed.data), ...httpProblems(parsed.data));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -293,6 +308,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       queuePerUser: e.TRIGGER_QUEUE_PER_USER,
     },
     enosServerTimezone: e.ENOS_SERVER_TIMEZONE,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     watch: {
       maxMs: Math.round(e.WATCH_MAX_HOURS * 3_600_000),
       pollMinMs: e.WATCH_POLL_MIN_SECONDS * 1000,
@@ -328,4 +349,16 @@ function watchProblems(e: z.infer<typeof schema>): string[] {
     );
   }
   return problems;
+}
+
+/** The HTTP_* variables that are each valid but do not fit together. */
+function httpProblems(e: z.infer<typeof schema>): string[] {
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    return [
+      `HTTP_HEADERS_TIMEOUT_MS (${e.HTTP_HEADERS_TIMEOUT_MS}) is greater than HTTP_REQUEST_TIMEOUT_MS ` +
+        `(${e.HTTP_REQUEST_TIMEOUT_MS}): the headers are part of the request; lower the first or raise the second`,
+    ];
+  }
+  return [];
 }

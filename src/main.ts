@@ -104,6 +104,7 @@ async function main(): Promise<number> {
       apiTimeoutMs: config.slack.apiTimeoutMs,
       apiRetries: 0,
       port: config.port,
+      http: config.http,
     },
     {
       logger,
@@ -121,6 +122,7 @@ async function main(): Promise<number> {
       inFlight,
       watches: store.watches,
       enosServerZone,
+      pingStore: store.ping,
       watch: {
         policy: {
           minIntervalMs: config.watch.pollMinMs,

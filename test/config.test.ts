@@ -48,6 +48,12 @@ describe('loadConfig', () => {
       triggers: { concurrency: 16, queueLimit: 200, queuePerUser: 20 },
       // Unset: asked from EnOS at start.
       enosServerTimezone: undefined,
+      http: {
+        headersTimeoutMs: 5000,
+        requestTimeoutMs: 10_000,
+        keepAliveTimeoutMs: 5000,
+        maxConnections: 1000,
+      },
       watch: { maxMs: 86_400_000, pollMinMs: 15_000, pollMaxMs: 300_000, tickMs: 5_000, leaseMs: 120_000 },
     });
   });
@@ -245,5 +251,33 @@ describe('ENOS_SERVER_TIMEZONE', () => {
     expect(() => loadConfig({ ...valid, ENOS_SERVER_TIMEZONE: 'GMT+8:20' })).toThrow(
       /ENOS_SERVER_TIMEZONE must be an IANA time zone like Asia\/Shanghai, or a fixed offset like GMT\+8/,
     );
+  });
+});
+
+describe('the HTTP server’s configuration', () => {
+  it('reads HTTP_*', () => {
+    const config = loadConfig({
+      ...valid,
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '4000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      HTTP_MAX_CONNECTIONS: '5000',
+    });
+    expect(config.http).toEqual({
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 4000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 5000,
+    });
+  });
+
+  it('names every bad variable with how to fix it, and headers that may outlast the request', () => {
+    expect(problemsOf({ ...valid, HTTP_MAX_CONNECTIONS: '0', HTTP_KEEP_ALIVE_TIMEOUT_MS: 'long' })).toEqual([
+      'HTTP_KEEP_ALIVE_TIMEOUT_MS must be a whole number of milliseconds',
+      'HTTP_MAX_CONNECTIONS must be between 1 and 100000',
+    ]);
+    expect(problemsOf({ ...valid, HTTP_HEADERS_TIMEOUT_MS: '20000' })).toEqual([
+      'HTTP_HEADERS_TIMEOUT_MS (20000) is greater than HTTP_REQUEST_TIMEOUT_MS (10000): the headers are part of the request; lower the first or raise the second',
+    ]);
   });
 });

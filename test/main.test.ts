@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeEnosGateway, startFakeEnosGateway } from './fakes/fake-enos-gateway';
 import { type FakeSlackApi, startFakeSlackApi } from './fakes/fake-slack-api';
+import { rawRequest, requestHead } from './helpers/raw-http';
 import { type Run, runMain } from './helpers/run-main';
-import { sendSlashCommand } from './helpers/slack-requests';
+import { nowSeconds, sendSignedRequest, sendSlashCommand, signSlackRequest } from './helpers/slack-requests';
 import { waitFor } from './helpers/wait-for';
 
 let dir: string;
@@ -167,6 +168,85 @@ describe('a running app', () => {
     expect(await run.exit).toBe(0);
     const reply = slack.callsOf('chat.postMessage').find((c) => c.args.thread_ts !== undefined);
     expect(JSON.stringify(reply?.args.blocks)).toContain(enos.triggers[0]!.instanceId!);
+    expect(run.stderr.join('')).toBe('');
+  }, 30_000);
+
+  it('answers or drops requests of every shape, signed or not, and keeps serving: no exit, no unhandled rejection', async () => {
+    const run = runMain(appEnv(), dir);
+    const base = await startApp(run);
+    const secret = 'main-test-signing-secret';
+    const signed = (body: string) => {
+      const ts = nowSeconds();
+      return { 'X-Slack-Request-Timestamp': ts, 'X-Slack-Signature': signSlackRequest(secret, ts, body) };
+    };
+    const post = (path: string, headers: Record<string, string | number>, body = '') =>
+      `${requestHead('POST', path, { 'Content-Length': Buffer.byteLength(body), ...headers })}${body}`;
+
+    // The request that stopped the process before, and its neighbours, unsigned.
+    const shapes: Array<[string, number | 'any']> = [
+      [post('/', {}, 'x=1'), 404],
+      [post('/healthz', {}, 'x=1'), 405],
+      [post('/slack/events/', {}, 'x=1'), 404],
+      [post('/slack/events', {}, 'command=%2Fflow-trigger'), 401],
+      [requestHead('GET', '/slack/events'), 405],
+      [requestHead('PUT', '/x/y?z'), 404],
+      [requestHead('GET', '/livez'), 200],
+      [requestHead('POST', '/slack/events', { 'Content-Length': 50_000_000 }), 401],
+      [requestHead('POST', '/slack/events', { 'Content-Length': 50_000_000, ...signed('') }), 413],
+      ['\u0000garbage\r\n\r\n', 400],
+      ['GET / HTTP/1.1\r\nHost: x\r\nX: y', 'any'],
+      // Signed, of shapes Bolt cannot read or no listener takes.
+      [
+        post(
+          '/slack/events',
+          { 'Content-Type': 'application/x-www-form-urlencoded', ...signed('%70ayload=null') },
+          '%70ayload=null',
+        ),
+        400,
+      ],
+      [post('/slack/events', { 'Content-Type': 'application/json', ...signed('[1,2]') }, '[1,2]'), 400],
+      [
+        post(
+          '/slack/events',
+          { 'Content-Type': 'application/json', ...signed('{"type":"x"}') },
+          '{"type":"x"}',
+        ),
+        400,
+      ],
+    ];
+    const answers = await Promise.all(shapes.map(([bytes]) => rawRequest(base, bytes, { timeoutMs: 3000 })));
+    shapes.forEach(([, status], i) => {
+      if (status !== 'any') expect({ shape: i, status: answers[i]!.status }).toEqual({ shape: i, status });
+    });
+    // Signed requests with bodies cut short and aborted, and a view submission without its metadata.
+    const view = `payload=${encodeURIComponent(JSON.stringify({ type: 'view_submission', user: { id: 'U1' }, view: { id: 'V1', callback_id: 'trigger_flow_modal', state: { values: {} } } }))}`;
+    const more = await Promise.all([
+      rawRequest(base, post('/slack/events', { 'Content-Length': 999, ...signed('x') }, 'x'), {
+        abort: true,
+      }),
+      sendSignedRequest(base, secret, view, 'application/x-www-form-urlencoded', { timeoutMs: 3000 }),
+    ]);
+    expect(more[1].status).toBe(400);
+
+    // Still serving: a normal trigger works end to end.
+    await linkAlice(base);
+    await sendSlashCommand(base, secret, {
+      text: '3377 REPLACE=after',
+      user_id: 'U0ALICE01',
+      response_url: slack.responseUrl('after'),
+    });
+    await slack.waitForCall('chat.postMessage', (c) => c.args.thread_ts !== undefined, 5000);
+    expect(enos.triggers).toEqual([
+      expect.objectContaining({ flowId: 3377, parameters: [{ key: 'REPLACE', value: 'after' }], code: 0 }),
+    ]);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    // It never exited on its own: SIGTERM finds it running, and nothing reached the process-level
+    // handlers (strict mode would have crashed it; the handler would have logged).
+    expect(run.child.exitCode).toBeNull();
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(run.stdout.join('\n')).not.toContain('unhandled promise rejection');
     expect(run.stderr.join('')).toBe('');
   }, 30_000);
 });

@@ -26,6 +26,8 @@ export interface AppDeps {
   watch?: Partial<WatchSettings>;
   /** ENOS_SERVER_TIMEZONE: the zone EnOS writes run times in (default UTC). */
   enosServerZone?: string;
+  /** Answers when the store does: `GET /healthz` is 200 only then (Store.ping). */
+  pingStore: () => Promise<void>;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */

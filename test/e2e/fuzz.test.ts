@@ -5,8 +5,26 @@
  */
 import fc from 'fast-check';
 import { parseCommand } from '../../src/core/parse-command';
-import { sendInteraction, sendSignedRequest, sendSlashCommand } from '../helpers/slack-requests';
-import { ADMIN, ALICE, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
+import {
+  HOME_TRIGGER_ACTION,
+  MODAL_ACTION,
+  MODAL_BLOCK,
+  RUN_ACTION,
+  TRIGGER_MODAL_CALLBACK,
+  TRIGGER_SHORTCUT_CALLBACK,
+} from '../../src/slack/ids';
+import {
+  blockActionsPayload,
+  blockSuggestionPayload,
+  eventCallbackBody,
+  sendInteraction,
+  sendSignedRequest,
+  sendSlashCommand,
+  shortcutPayload,
+  slashCommandForm,
+  viewSubmissionPayload,
+} from '../helpers/slack-requests';
+import { ADMIN, ALICE, DAVE, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -179,3 +197,184 @@ it.each(['null', '42', '"text"', '[1,2]'])(
     expect(res.status).toBe(400);
   },
 );
+
+/**
+ * 10,000 signed requests: each a valid request of one kind (slash command, block actions from a
+ * message, the App Home and the form, form submission, options request, shortcut, App Home event)
+ * with one field deleted, replaced by random JSON or repeated, or raw noise. All from Dave, who is
+ * not linked, so that nothing may reach EnOS. (No listener takes view_closed: each would be Bolt's
+ * 404 after 3 s; its shape is checked in intake.test.ts.)
+ */
+describe('10,000 signed mutants of valid requests', () => {
+  type Json = Record<string, unknown>;
+  const FORM = 'application/x-www-form-urlencoded';
+
+  const interactiveBases = (): Json[] => {
+    const responseUrl = t.slack.responseUrl('mutants');
+    const user = { user_id: DAVE.slackUserId };
+    const view = { id: 'V0FAKE0001', callback_id: TRIGGER_MODAL_CALLBACK, private_metadata: '{}' };
+    return [
+      blockActionsPayload({
+        ...user,
+        actions: [{ action_id: RUN_ACTION.again, value: 'attempt-x' }],
+        response_url: responseUrl,
+      }),
+      blockActionsPayload({
+        ...user,
+        actions: [{ action_id: HOME_TRIGGER_ACTION }],
+        view: { type: 'home', callback_id: '' },
+      }),
+      blockActionsPayload({
+        ...user,
+        actions: [
+          {
+            action_id: MODAL_ACTION.flow,
+            block_id: MODAL_BLOCK.flow,
+            type: 'external_select',
+            selected_option: { value: '3377' },
+          },
+        ],
+        view,
+      }),
+      viewSubmissionPayload({
+        ...user,
+        callback_id: TRIGGER_MODAL_CALLBACK,
+        values: {},
+        private_metadata: '{}',
+      }),
+      blockSuggestionPayload({
+        ...user,
+        action_id: MODAL_ACTION.flow,
+        block_id: MODAL_BLOCK.flow,
+        value: '33',
+        view,
+      }),
+      shortcutPayload({ ...user, callback_id: TRIGGER_SHORTCUT_CALLBACK }),
+    ];
+  };
+
+  /** Every path to a value in `value`, objects and arrays included. */
+  const pathsOf = (value: unknown, prefix: string[] = []): string[][] => {
+    if (typeof value !== 'object' || value === null) return [prefix];
+    const entries = Object.entries(value as Json);
+    return [prefix, ...entries.flatMap(([k, v]) => pathsOf(v, [...prefix, k]))];
+  };
+  const mutate = (base: Json, path: string[], replacement: unknown, remove: boolean): unknown => {
+    const copy = structuredClone(base) as Json;
+    if (path.length === 0) return replacement;
+    let node = copy as Record<string, unknown>;
+    for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    const last = path[path.length - 1]!;
+    if (remove) delete node[last];
+    else node[last] = replacement;
+    return copy;
+  };
+  const randomJson = fc.oneof(
+    fc.constantFrom(null, 0, -1, 1e308, true, '', 'x', [], {}, [null], { id: null }),
+    fc.jsonValue({ maxDepth: 2 }),
+  );
+
+  /** One request body and its content type. */
+  const request = fc.oneof(
+    // An interactive payload, mutated at one place.
+    fc
+      .tuple(fc.nat(), fc.nat(), randomJson, fc.boolean())
+      .map(([b, p, replacement, remove]): [string, string] => {
+        const bases = interactiveBases();
+        const base = bases[b % bases.length]!;
+        const paths = pathsOf(base);
+        const mutant = mutate(base, paths[p % paths.length]!, replacement, remove);
+        return [`payload=${encodeURIComponent(JSON.stringify(mutant) ?? '')}`, FORM];
+      }),
+    // A slash command with a field deleted, repeated, or emptied, or its name percent-encoded.
+    fc
+      .tuple(fc.nat(), fc.constantFrom('delete', 'repeat', 'empty', 'encode'), fc.string({ maxLength: 8 }))
+      .map(([f, how, noise]): [string, string] => {
+        const form = Object.entries(
+          slashCommandForm({
+            text: 'help',
+            user_id: DAVE.slackUserId,
+            response_url: t.slack.responseUrl('mutants'),
+          }),
+        );
+        const i = f % form.length;
+        const [key, value] = form[i]!;
+        const pairs = form.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+        if (how === 'delete') pairs.splice(i, 1);
+        else if (how === 'repeat') pairs.push(`${key}=${encodeURIComponent(noise)}`);
+        else if (how === 'empty') pairs[i] = `${key}=`;
+        else
+          pairs[i] =
+            `${[...key].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}=${encodeURIComponent(value)}`;
+        return [pairs.join('&'), FORM];
+      }),
+    // An Events API body, mutated at one place.
+    fc.tuple(fc.nat(), randomJson, fc.boolean()).map(([p, replacement, remove]): [string, string] => {
+      const base = eventCallbackBody({
+        type: 'app_home_opened',
+        user: DAVE.slackUserId,
+        tab: 'home',
+        channel: 'D0DAVE001',
+      });
+      const paths = pathsOf(base);
+      return [
+        JSON.stringify(mutate(base, paths[p % paths.length]!, replacement, remove)) ?? 'null',
+        'application/json',
+      ];
+    }),
+    // Noise: any JSON as the payload or the body, any text as the form.
+    fc
+      .jsonValue({ maxDepth: 3 })
+      .map((v): [string, string] => [`payload=${encodeURIComponent(JSON.stringify(v) ?? '')}`, FORM]),
+    fc
+      .jsonValue({ maxDepth: 3 })
+      .map((v): [string, string] => [JSON.stringify(v) ?? 'null', 'application/json']),
+    fc.string({ unit: 'binary', maxLength: 64 }).map((v): [string, string] => [v, FORM]),
+  );
+
+  it('answers every one without a 5xx and without a wait, calls EnOS for none, and keeps serving', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    const before = t.enos.requestsOf('flows.updateAndTrigger').length;
+    const samples = fc.sample(request, { numRuns: 10_000, seed: 20261201 });
+    const statuses = new Map<number, number>();
+    const unanswered: string[] = [];
+    const failed: string[] = [];
+    // Many at once: the app answers each at once or, for a well-formed request that no listener
+    // takes (a mutated action ID), Bolt answers 404 itself after about 3 s; none may go unanswered.
+    let next = 0;
+    const worker = async () => {
+      while (next < samples.length) {
+        const [body, type] = samples[next++]!;
+        try {
+          const answer = await sendSignedRequest(t.baseUrl, SIGNING_SECRET, body, type, {
+            timeoutMs: 10_000,
+          });
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          if (answer.status >= 500)
+            failed.push(`${answer.status}: ${decodeURIComponent(body).slice(0, 1500)}`);
+        } catch (error) {
+          unanswered.push(`${(error as Error).message}: ${body.slice(0, 200)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 100 }, worker));
+    await t.settle();
+    process.off('unhandledRejection', onRejection);
+
+    expect(unanswered).toEqual([]);
+    expect(rejections).toEqual([]);
+    expect(failed).toEqual([]);
+    // Bolt's own 404 after 3 s, for a well-formed request no listener takes (a mutated action ID): rare.
+    expect(statuses.get(404) ?? 0).toBeLessThan(200);
+    // The mutants reach both sides: refused for their shape, and taken by the listeners.
+    expect(statuses.get(400)).toBeGreaterThan(3000);
+    expect(statuses.get(200)).toBeGreaterThan(1000);
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(before);
+    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+    const health = await t.command('help', { user_id: ALICE.slackUserId });
+    expect(health.status).toBe(200);
+    expect(health.body).toContain('flow-trigger');
+  }, 120_000);
+});

@@ -2,6 +2,8 @@
  * Socket Mode (SLACK_APP_TOKEN set): the same app over a WebSocket to a fake Socket Mode server,
  * including the redelivery that Socket Mode makes when it thinks an envelope was lost.
  */
+import { TRIGGER_MODAL_CALLBACK } from '../../src/slack/ids';
+import { viewSubmissionPayload } from '../helpers/slack-requests';
 import { ALICE, startTestApp, type TestApp } from '../helpers/start-test-app';
 
 let t: TestApp;
@@ -44,4 +46,24 @@ it('triggers once when Socket Mode redelivers the same envelope', async () => {
   await t.settle();
   expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
   expect(t.slack.callsOf('chat.postMessage').filter((c) => c.args.thread_ts === undefined)).toHaveLength(1);
+});
+
+it('acks and drops a payload of an unexpected shape before any listener, and keeps serving', async () => {
+  t = await startTestApp({ socketMode: true });
+  const submission = viewSubmissionPayload({
+    user_id: ALICE.slackUserId,
+    callback_id: TRIGGER_MODAL_CALLBACK,
+    values: {},
+  });
+  const ack = await t.socket!.sendInteractive({
+    ...submission,
+    view: { ...(submission.view as Record<string, unknown>), private_metadata: 42 },
+  });
+  await t.settle();
+  expect(ack.payload ?? {}).toEqual({});
+  expect(t.logs.some((l) => l.includes('dropped a Socket Mode payload of an unexpected shape'))).toBe(true);
+  expect(t.logs.some((l) => l.includes('unhandled error in a Slack listener'))).toBe(false);
+
+  await t.command('3377 REPLACE=ddee');
+  expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
 });

@@ -212,6 +212,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       inFlight,
       watches: store.watches,
       enosServerZone: options.enosServerZone ?? 'UTC',
+      pingStore: store.ping,
       watch: { tickMs: 0, leaseMs: 5000, ...options.watch },
     },
   );
