@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../../core/ports';
 import { attemptLine } from './attempt-line';
+import { SLACK_LIMITS, sectionsOf } from './slack-limits';
 import { context, type SlackMessage, section } from './slack-message';
 
 /** `/flow-trigger history [flowId]`: the team's last trigger attempts, newest first, privately. */
@@ -17,7 +18,10 @@ export function historyMessage(
     text: title,
     blocks: [
       section(title),
-      ...records.map((record) => section(attemptLine(record, { who: true, teamDomain: options.teamDomain }))),
+      ...sectionsOf(
+        records.map((record) => attemptLine(record, { who: true, teamDomain: options.teamDomain })),
+        SLACK_LIMITS.messageBlocks - 2,
+      ),
       context(
         'Statuses are as the run watcher last recorded them; `/flow-trigger status <instanceId>` asks EnOS now.',
       ),

@@ -8,7 +8,7 @@ import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { MODAL_BLOCK } from '../../ids';
 import { triggerFromSlack } from '../../trigger-from-slack';
-import { escapeMrkdwn } from '../../ui/mrkdwn';
+import { inertMessage } from '../../ui/inert-text';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
 import { abandonedMessage, busyText, unexpectedErrorMessage } from '../../ui/trigger-messages';
@@ -148,7 +148,7 @@ export function submitTriggerModal(deps: ListenerDeps) {
           log.error({ err: error, ref }, 'trigger form submission failed');
           await tell(
             error instanceof FlowTriggerError
-              ? textMessage(`:x: ${escapeMrkdwn(error.userMessage)}`)
+              ? textMessage(`:x: ${inertMessage(error.userMessage)}`)
               : unexpectedErrorMessage(ref),
           );
         }
