@@ -107,8 +107,8 @@ export function inertCodeBlock(text: string): string {
       .replace(/[\u0085\u2028\u2029]/g, '\n'),
   )
     .replace(/`{3,}/g, (run) => 'ˋ'.repeat(run.length))
-    // A backtick next to a fence would lengthen it; a look-alike cannot.
-    .replace(/^`|`$/g, 'ˋ');
+    // Backticks next to a fence would lengthen it; look-alikes cannot.
+    .replace(/^`+|`+$/g, (run) => 'ˋ'.repeat(run.length));
   return `\`\`\`\n${content === '' ? ' ' : content}\n\`\`\``;
 }
 
