@@ -695,10 +695,10 @@ Prefilled with the flow’s current values. Only the values you change are sent,
     await changeForm(t, MODAL_ACTION.when, { when: 'at' });
     const blocks = viewOf(lastUpdate()).blocks;
     expect(
-  blocks.filter(
-    (b) => String(b.block_id).startsWith('when') || b.block_id === 'backdate' || b.block_id === 'zone'
-  )
-).toMatchInlineSnapshot(`
+      blocks.filter(
+        (b) => String(b.block_id).startsWith('when') || b.block_id === 'backdate' || b.block_id === 'zone',
+      ),
+    ).toMatchInlineSnapshot(`
 [
   {
     "block_id": "when",
