@@ -6,7 +6,7 @@ import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { triggerFromSlack } from '../../trigger-from-slack';
 import { helpMessage } from '../../ui/help-message';
-import { historyMessage } from '../../ui/history-message';
+import { historyMessage, historyNotLinkedMessage } from '../../ui/history-message';
 import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
@@ -22,7 +22,7 @@ import { answerRunStatus } from './answer-run-status';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** `/flow-trigger history`: the last attempts of the workspace (or of one flow). */
+/** `/flow-trigger history`: the caller's and this conversation's last attempts (or of one flow). */
 const HISTORY_LENGTH = 10;
 
 const ephemeral = (message: SlackMessage): RespondArguments => ({
@@ -200,7 +200,18 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
       await respond(ephemeral(await answerRunStatus(deps, { teamId, slackUserId: actorId }, cmd.instanceId)));
       return;
     case 'history': {
-      const records = await deps.audit.listRecent(teamId, { flowId: cmd.flowId, limit: HISTORY_LENGTH });
+      // History shows threads and who triggered what: only to someone who may trigger flows.
+      const link = await deps.links.get(teamId, actorId);
+      if (!link) {
+        await respond(ephemeral(historyNotLinkedMessage(deps.admins, deps.selfLink)));
+        return;
+      }
+      const records = await deps.audit.listVisible(teamId, {
+        slackUserId: actorId,
+        channelId: command.channel_id,
+        flowId: cmd.flowId,
+        limit: HISTORY_LENGTH,
+      });
       await respond(
         ephemeral(
           historyMessage(records, { flowId: cmd.flowId, teamDomain: ctx.teamDomain, limit: HISTORY_LENGTH }),
