@@ -156,6 +156,9 @@ const schema = enosSchema.extend({
   TRIGGER_QUEUE_LIMIT: optional(
     intInRange('TRIGGER_QUEUE_LIMIT', 'a whole number of triggers', 0, 100_000),
   ).default(200),
+  AUDIT_RETENTION_DAYS: optional(
+    intInRange('AUDIT_RETENTION_DAYS', 'a whole number of days (0 keeps audit records forever)', 0, 36_500),
+  ).default(90),
 });
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
@@ -201,6 +204,8 @@ export interface Config {
   triggers: { concurrency: number; queueLimit: number };
   /** The zone EnOS writes run times in (`yyyy-MM-dd HH:mm:ss` without a zone). */
   enosServerTimezone: string;
+  /** Audit records older than this many days are deleted in the background; 0 keeps them. */
+  auditRetentionDays: number;
   /** How triggered runs are watched. */
   watch: {
     maxMs: number;
@@ -271,6 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     userTzCacheMs: e.USER_TZ_CACHE_SECONDS * 1000,
     triggers: { concurrency: e.TRIGGER_CONCURRENCY, queueLimit: e.TRIGGER_QUEUE_LIMIT },
     enosServerTimezone: e.ENOS_SERVER_TIMEZONE,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     watch: {
       maxMs: Math.round(e.WATCH_MAX_HOURS * 3_600_000),
       pollMinMs: e.WATCH_POLL_MIN_SECONDS * 1000,

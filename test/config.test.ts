@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         requestTimeoutMs: 15000,
       },
       storeUrl: 'sqlite://data/flow-trigger.sqlite',
+      auditRetentionDays: 90,
       admins: [],
       defaultTimezone: 'UTC',
       selfLink: undefined,
@@ -211,5 +212,18 @@ describe('the run watcher’s configuration', () => {
     expect(problemsOf({ ...valid, WATCH_LEASE_SECONDS: '10' })).toEqual([
       'WATCH_LEASE_SECONDS (10) is shorter than one poll of a run can take (40 s: the EnOS timeouts plus two Slack calls); raise it to at least 40',
     ]);
+  });
+});
+
+describe('AUDIT_RETENTION_DAYS', () => {
+  it('takes whole days, 0 keeping records forever, and says how to fix anything else', () => {
+    expect(loadConfig({ ...valid, AUDIT_RETENTION_DAYS: '30' }).auditRetentionDays).toBe(30);
+    expect(loadConfig({ ...valid, AUDIT_RETENTION_DAYS: '0' }).auditRetentionDays).toBe(0);
+    expect(() => loadConfig({ ...valid, AUDIT_RETENTION_DAYS: '1.5' })).toThrow(
+      'AUDIT_RETENTION_DAYS must be a whole number of days (0 keeps audit records forever)',
+    );
+    expect(() => loadConfig({ ...valid, AUDIT_RETENTION_DAYS: '-1' })).toThrow(
+      'AUDIT_RETENTION_DAYS must be between 0 and 36500',
+    );
   });
 });
