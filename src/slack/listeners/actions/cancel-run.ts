@@ -21,7 +21,7 @@ export function cancelRun(deps: ListenerDeps) {
     await deps.inFlight.run(async () => {
       try {
         // Socket Mode may redeliver the click: a second cancel would only be refused, but say nothing twice.
-        if (!(await claimDelivery(deps.claims, `action:${click.teamId}:${args.body.trigger_id}`))) return;
+        if (!(await claimDelivery(deps.claims, 'action', click.teamId, args.body.trigger_id))) return;
         const record = await runRecordOf(deps, click);
         if (!record) return;
         const flow = flowLabel(record.flowId, record.flowName);

@@ -71,7 +71,7 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       const log = deps.logger.child({ team: command.team_id, user: command.user_id, command: cmd.kind });
       try {
         // Socket Mode redelivers an envelope it thinks was lost; trigger_id is unique per invocation.
-        const first = await claimDelivery(deps.claims, `command:${command.team_id}:${command.trigger_id}`);
+        const first = await claimDelivery(deps.claims, 'command', command.team_id, command.trigger_id);
         if (!first) {
           log.info({ trigger_id: command.trigger_id }, 'redelivered command ignored');
           return;
