@@ -5,6 +5,7 @@ import {
   inertMrkdwn,
   inertPlainText,
 } from '../../src/slack/ui/inert-text';
+import { userMention } from '../../src/slack/ui/mrkdwn';
 import { fitList, sectionsOf, shorten } from '../../src/slack/ui/slack-limits';
 
 /** A flow name an attacker would pick: pings, a disguised link, layout breakers, a bidi override. */
@@ -111,5 +112,12 @@ describe('Slack limit helpers', () => {
     expect(sections).toHaveLength(10);
     for (const s of sections) expect(s.text?.text.length).toBeLessThanOrEqual(3000);
     expect(sections[9]?.text?.text).toMatch(/… and \d+ more$/);
+  });
+});
+
+describe('userMention', () => {
+  it('mentions only what is shaped like a Slack user ID', () => {
+    expect(userMention('U0ALICE01')).toBe('<@U0ALICE01>');
+    expect(userMention('U1> <!channel')).toBe('`U1&gt; &lt;!channel`');
   });
 });

@@ -18,8 +18,12 @@ export function slackDate(epochMs: number, fallback: string): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${inertLabel(fallback)}>`;
 }
 
+/**
+ * A mention of a Slack user. IDs come from Slack or from the store; anything not shaped like a
+ * user ID is shown as inert code rather than trusted inside `<@…>`.
+ */
 export function userMention(slackUserId: string): string {
-  return `<@${slackUserId}>`;
+  return /^[UW][A-Z0-9]{1,30}$/.test(slackUserId) ? `<@${slackUserId}>` : inertCode(slackUserId);
 }
 
 /** A Slack link to a message or thread, built without an API call. */

@@ -7,6 +7,7 @@ import { claimDelivery } from '../../claim-delivery';
 import { triggerFromSlack } from '../../trigger-from-slack';
 import { helpMessage } from '../../ui/help-message';
 import { historyMessage, historyNotLinkedMessage } from '../../ui/history-message';
+import { inertMessage } from '../../ui/inert-text';
 import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
@@ -82,7 +83,7 @@ export function flowTriggerCommand(deps: ListenerDeps) {
         log.error({ err: error, ref }, 'command failed');
         const message =
           error instanceof FlowTriggerError
-            ? textMessage(`:x: ${error.userMessage}`)
+            ? textMessage(`:x: ${inertMessage(error.userMessage)}`)
             : unexpectedErrorMessage(ref);
         await respond(ephemeral(message)).catch((err: unknown) =>
           log.error({ err, ref }, 'could not tell the caller about the failure'),
