@@ -11,9 +11,11 @@ import {
   blockActionsPayload,
   DEFAULT_CHANNEL_ID,
   DEFAULT_TEAM_ID,
+  eventCallbackBody,
+  sendEvent,
   sendInteraction,
 } from '../helpers/slack-requests';
-import { ADMIN, ALICE, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
+import { ADMIN, ALICE, CAROL, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
 import { textOf } from '../helpers/text-of';
 
 let t: TestApp;
@@ -26,14 +28,20 @@ const HOSTILE =
   '<!channel> <!here> <@U0CAROL01> <!subteam^S0TEAM|@oncall> <https://evil.example|https://enos.example> ' +
   '*bold* `tick` ~strike~\n> quoted \u202Eevil\u200B';
 
-/** Everything the app sent to Slack (API calls and response_url posts), as text and blocks JSON. */
+/**
+ * Everything the app sent to Slack (API calls and response_url posts), as text and blocks JSON.
+ * plain_text objects are left out: Slack shows them literally, so `<!channel>` there pings no one
+ * (it is how option texts and labels stay inert).
+ */
 function everythingSent(): string[] {
   const calls = t.slack.calls.filter((c) => /^(chat|views)\./.test(c.method));
+  const withoutPlainText = (json: string) =>
+    json.replace(/"type":"plain_text","text":"(?:[^"\\]|\\.)*"/g, '');
   return [
-    ...calls.map(
-      (c) => `${String(c.args.text ?? '')}\n${JSON.stringify(c.args.blocks ?? c.args.view ?? '')}`,
+    ...calls.map((c) =>
+      withoutPlainText(`${String(c.args.text ?? '')}\n${JSON.stringify(c.args.blocks ?? c.args.view ?? '')}`),
     ),
-    ...t.slack.responses.map((r) => JSON.stringify(r.body)),
+    ...t.slack.responses.map((r) => withoutPlainText(JSON.stringify(r.body))),
   ];
 }
 
@@ -101,6 +109,51 @@ describe('hostile names and values', () => {
     const failure = replies[1]!;
     const contextText = JSON.stringify(failure.args.blocks);
     expect(contextText).toContain('EnOS code 99999: &lt;!channel&gt;');
+    expectNothingHostileSent();
+  });
+});
+
+describe('a hostile flow name in every message kind', () => {
+  it('stays inert in the run watcher’s updates, the final message, history, the Home tab and the form', async () => {
+    t = await startTestApp();
+    t.enos.addFlow({
+      flowId: 4000,
+      flowName: HOSTILE,
+      owner: 'alice;<!here>',
+      tasks: [{ taskName: HOSTILE, taskId: '400001' }],
+    });
+    await t.command('4000');
+    const instanceId = t.enos.triggers.at(-1)!.instanceId!;
+    // The watcher's edit of the reply, then the final message of a failed run.
+    t.enos.setInstanceStatus(instanceId, 2);
+    let watch = await t.store.watches.get(instanceId);
+    t.clock.set(Math.max(t.clock(), watch!.nextPollAt));
+    await t.tick();
+    t.enos.setInstanceStatus(instanceId, -1, [{ status: 'FAIL' }]);
+    watch = await t.store.watches.get(instanceId);
+    t.clock.set(Math.max(t.clock(), watch!.nextPollAt));
+    await t.tick();
+    expect(t.slack.callsOf('chat.update').length).toBeGreaterThan(0);
+    expect(repliesOf().length).toBeGreaterThan(1);
+
+    await t.command('history');
+    await t.command(`status ${instanceId}`);
+    await sendEvent(
+      t.baseUrl,
+      SIGNING_SECRET,
+      eventCallbackBody({
+        type: 'app_home_opened',
+        user: ALICE.slackUserId,
+        channel: 'D0HOME001',
+        tab: 'home',
+      }),
+    );
+    await t.settle();
+    expect(t.slack.callsOf('views.publish')).toHaveLength(1);
+    // Carol is no owner: the form warns, naming the flow and its owners.
+    await t.command('', { user_id: CAROL.slackUserId });
+    await changeForm(t, MODAL_ACTION.flow, { flow: { id: 4000 } }, { user: CAROL.slackUserId });
+    expect(JSON.stringify(blocksOf(currentForm(t)))).toContain('is not an owner of flow');
     expectNothingHostileSent();
   });
 });
