@@ -179,6 +179,9 @@ const schema = enosSchema.extend({
   HTTP_MAX_CONNECTIONS: optional(
     intInRange('HTTP_MAX_CONNECTIONS', 'a whole number of connections', 1, 100_000),
   ).default(1000),
+  AUDIT_RETENTION_DAYS: optional(
+    intInRange('AUDIT_RETENTION_DAYS', 'a whole number of days (0 keeps audit records forever)', 0, 36_500),
+  ).default(90),
 });
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
@@ -234,6 +237,8 @@ export interface Config {
     keepAliveTimeoutMs: number;
     maxConnections: number;
   };
+  /** Audit records older than this many days are deleted in the background; 0 keeps them. */
+  auditRetentionDays: number;
   /** How triggered runs are watched. */
   watch: {
     maxMs: number;
@@ -314,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     watch: {
       maxMs: Math.round(e.WATCH_MAX_HOURS * 3_600_000),
       pollMinMs: e.WATCH_POLL_MIN_SECONDS * 1000,

@@ -63,6 +63,72 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Where a logger keeps the secrets learnt at run time; children reach it through their prototype. */
+const RUNTIME_SECRETS = Symbol('flow-trigger runtime secrets');
+
+/**
+ * How long a runtime secret matters. `lasting`: an EnOS access token, used for hours (the last 8
+ * are kept). `per-request`: a request signature, which can only turn up in that request's own log
+ * lines (the last 512 are kept, so a busy process does not grow the list without end).
+ */
+export type SecretLifetime = 'lasting' | 'per-request';
+
+const KEPT: Record<SecretLifetime, number> = { lasting: 8, 'per-request': 512 };
+
+/** Secret values that appear at run time, scrubbed from every line like the configured ones. */
+class RuntimeSecrets {
+  private readonly values: Record<SecretLifetime, string[]> = { lasting: [], 'per-request': [] };
+  private pattern: RegExp | undefined;
+  private stale = false;
+
+  add(value: string, lifetime: SecretLifetime): void {
+    if (value.length < 6) return;
+    const list = this.values[lifetime];
+    if (list.includes(value)) return;
+    list.push(value);
+    if (list.length > KEPT[lifetime]) list.shift();
+    this.stale = true;
+  }
+
+  scrub(line: string): string {
+    if (this.stale) {
+      const all = [...this.values.lasting, ...this.values['per-request']].map(escapeRegExp);
+      this.pattern = all.length > 0 ? new RegExp(all.join('|'), 'g') : undefined;
+      this.stale = false;
+    }
+    return this.pattern ? line.replace(this.pattern, '[Redacted]') : line;
+  }
+}
+
+/**
+ * Adds a secret learnt at run time (an EnOS access token once obtained, a request signature) to
+ * the value-based redaction of `logger` and of every logger derived from it. A no-op for a logger
+ * not made by {@link createLogger} (or none).
+ */
+export function registerSecret(
+  logger: Logger | undefined,
+  value: string,
+  lifetime: SecretLifetime = 'lasting',
+): void {
+  const registry = (logger as unknown as { [RUNTIME_SECRETS]?: RuntimeSecrets } | undefined)?.[
+    RUNTIME_SECRETS
+  ];
+  registry?.add(value, lifetime);
+}
+
+/**
+ * `text` (an error body, a message EnOS sent) with each of `secrets` replaced by `[Redacted]`:
+ * for text that is shown or kept, not only logged, such as a gateway error body that echoes the
+ * request's headers.
+ */
+export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret !== undefined && secret.length >= 6) out = out.split(secret).join('[Redacted]');
+  }
+  return out;
+}
+
 /**
  * The app's logger (pino): JSON lines in production, readable lines in development. Secrets are
  * removed twice over: by field path (redact), and by value on the final line, because an error
@@ -72,8 +138,9 @@ export function createLogger(options: LoggerOptions): Logger {
   // Short values (say, a 3-character test secret) would scrub innocent text; real secrets are long.
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 6).map(escapeRegExp);
   const secretValues = secrets.length > 0 ? new RegExp(secrets.join('|'), 'g') : undefined;
+  const runtime = new RuntimeSecrets();
   const scrub = (line: string): string => {
-    const once = line.replace(SLACK_TOKEN, '[Redacted]');
+    const once = runtime.scrub(line.replace(SLACK_TOKEN, '[Redacted]'));
     return secretValues ? once.replace(secretValues, '[Redacted]') : once;
   };
   const destination =
@@ -85,7 +152,7 @@ export function createLogger(options: LoggerOptions): Logger {
           ...(options.destination ? { destination: options.destination as NodeJS.WritableStream } : {}),
         })
       : (options.destination ?? pino.destination({ sync: false }));
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: { app: 'flow-trigger' },
@@ -95,4 +162,6 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
+  Object.defineProperty(logger, RUNTIME_SECRETS, { value: runtime });
+  return logger;
 }

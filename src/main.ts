@@ -8,6 +8,7 @@ import { watchServerClock } from './enos/watch-server-clock';
 import { createInFlight } from './in-flight';
 import { createLogger } from './logger';
 import { openStore } from './store/open-store';
+import { startAuditRetention } from './store/start-audit-retention';
 
 /** How long shutdown waits for triggers in flight before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 20_000;
@@ -135,8 +136,15 @@ async function main(): Promise<number> {
     },
   );
 
+  let retention: ReturnType<typeof startAuditRetention> | undefined;
   try {
     const { port } = await app.start();
+    retention = startAuditRetention({
+      audit: store.audit,
+      clock: Date.now,
+      retentionDays: config.auditRetentionDays,
+      logger: logger.child({ component: 'audit-retention' }),
+    });
     logger.info({ mode: config.slack.mode, port, store: store.backend }, 'flow-trigger is running');
   } catch (error) {
     logger.fatal(
@@ -160,6 +168,7 @@ async function main(): Promise<number> {
       } catch (error) {
         logger.error({ err: error }, 'error while stopping the Slack app');
       }
+      await retention?.stop();
       await Promise.allSettled([enos.close(), store.close()]);
       logger.info('stopped');
       resolve(0);

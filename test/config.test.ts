@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         requestTimeoutMs: 15000,
       },
       storeUrl: 'sqlite://data/flow-trigger.sqlite',
+      auditRetentionDays: 90,
       admins: [],
       defaultTimezone: 'UTC',
       selfLink: undefined,
@@ -279,5 +280,18 @@ describe('the HTTP server’s configuration', () => {
     expect(problemsOf({ ...valid, HTTP_HEADERS_TIMEOUT_MS: '20000' })).toEqual([
       'HTTP_HEADERS_TIMEOUT_MS (20000) is greater than HTTP_REQUEST_TIMEOUT_MS (10000): the headers are part of the request; lower the first or raise the second',
     ]);
+  });
+});
+
+describe('AUDIT_RETENTION_DAYS', () => {
+  it('takes whole days, 0 keeping records forever, and says how to fix anything else', () => {
+    expect(loadConfig({ ...valid, AUDIT_RETENTION_DAYS: '30' }).auditRetentionDays).toBe(30);
+    expect(loadConfig({ ...valid, AUDIT_RETENTION_DAYS: '0' }).auditRetentionDays).toBe(0);
+    expect(() => loadConfig({ ...valid, AUDIT_RETENTION_DAYS: '1.5' })).toThrow(
+      'AUDIT_RETENTION_DAYS must be a whole number of days (0 keeps audit records forever)',
+    );
+    expect(() => loadConfig({ ...valid, AUDIT_RETENTION_DAYS: '-1' })).toThrow(
+      'AUDIT_RETENTION_DAYS must be between 0 and 36500',
+    );
   });
 });

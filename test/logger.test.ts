@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../src/logger';
+import { createLogger, registerSecret, scrubSecrets } from '../src/logger';
 
 function capture(secrets: string[] = [], format: 'json' | 'pretty' = 'json') {
   const lines: string[] = [];
@@ -79,5 +79,33 @@ describe('createLogger', () => {
     expect(text).toContain('flowId: 3377');
     expect(text).not.toContain('enos-secret-value');
     expect(() => JSON.parse(lines[0]!)).toThrow();
+  });
+});
+
+describe('runtime secrets', () => {
+  it('scrubs a secret registered on a child logger from every line of the whole tree', () => {
+    const { logger, lines } = capture();
+    const child = logger.child({ component: 'enos' });
+    registerSecret(child, 'token-value-123', 'lasting');
+    registerSecret(child, 'a'.repeat(64), 'per-request');
+    logger.info({ body: '{"apim-accesstoken":"token-value-123"}' }, `signature ${'a'.repeat(64)}`);
+    child.warn({ err: new Error('echo token-value-123') }, 'failed');
+    expect(lines.join('')).not.toContain('token-value-123');
+    expect(lines.join('')).not.toContain('a'.repeat(64));
+  });
+
+  it('keeps only the last 512 request signatures, and every lasting secret', () => {
+    const { logger, lines } = capture();
+    registerSecret(logger, 'the-access-token', 'lasting');
+    for (let i = 0; i < 513; i++)
+      registerSecret(logger, `signature-${String(i).padStart(4, '0')}`, 'per-request');
+    logger.info('signature-0000 signature-0001 signature-0512 the-access-token');
+    expect(JSON.parse(lines[0]!).msg).toBe('signature-0000 [Redacted] [Redacted] [Redacted]');
+  });
+
+  it('scrubSecrets takes secrets out of text that is shown, not only logged', () => {
+    expect(scrubSecrets('a tok-123456 b sig-abcdef', ['tok-123456', undefined, 'sig-abcdef', 'x'])).toBe(
+      'a [Redacted] b [Redacted]',
+    );
   });
 });

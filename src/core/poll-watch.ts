@@ -1,3 +1,4 @@
+import { claimKey } from './claim-key';
 import { EnosApiError, FlowTriggerError } from './errors';
 import { parseEnosTime } from './parse-enos-time';
 import type {
@@ -69,7 +70,7 @@ export const MAX_REFUSALS_IN_A_ROW = 5;
 
 /** The lease of one watched run in the ClaimStore. */
 export function leaseKey(instanceId: string): string {
-  return `lease:watch:${instanceId}`;
+  return claimKey('lease', 'watch', instanceId);
 }
 
 /**

@@ -258,6 +258,20 @@ export interface AuditStore {
     teamId: string,
     filter: { slackUserId?: string; flowId?: number; limit: number },
   ): Promise<AuditRecord[]>;
+  /**
+   * What `history` may show a caller, newest first: their own attempts, and the attempts announced
+   * in `channelId` (never another user's private result). Read from per-user and
+   * per-conversation indexes, so the cost does not grow with the team's whole history.
+   */
+  listVisible(
+    teamId: string,
+    filter: { slackUserId: string; channelId: string; flowId?: number; limit: number },
+  ): Promise<AuditRecord[]>;
+  /**
+   * Deletes records requested before `cutoffMs` (epoch ms), with their index entries, at most
+   * `batch` of them; returns how many were deleted (fewer than `batch`: nothing older is left).
+   */
+  deleteOlderThan(cutoffMs: number, batch: number): Promise<number>;
 }
 
 /** A triggered run the watcher follows until it finishes: one record per flow instance. */

@@ -7,6 +7,7 @@ import {
   FlowTriggerError,
 } from '../core/errors';
 import type { Clock, EnosCaller } from '../core/ports';
+import { registerSecret, scrubSecrets } from '../logger';
 import { buildGatewayUrl } from './build-gateway-url';
 import type { EnosHttp, EnosHttpResponse } from './enos-http';
 import { readGatewayAnswer } from './read-gateway-answer';
@@ -95,7 +96,17 @@ export function createEnosCaller(options: EnosCallerOptions): EnosCall {
         query,
         body: bodyText,
       });
-      return http.send({ method: spec.method, url, headers: { ...headers }, body: bodyBytes });
+      registerSecret(logger, accessToken, 'lasting');
+      registerSecret(logger, headers['apim-signature'], 'per-request');
+      const response = await http.send({
+        method: spec.method,
+        url,
+        headers: { ...headers },
+        body: bodyBytes,
+      });
+      // Some gateways echo the request in an error body; it goes into errors, logs and (EnOS's
+      // `msg`) Slack, so the token and signature are taken out before anything reads it.
+      return { ...response, text: scrubSecrets(response.text, [accessToken, headers['apim-signature']]) };
     };
 
     try {

@@ -7,6 +7,7 @@ import {
   EnosTimeoutError,
 } from '../core/errors';
 import type { Clock } from '../core/ports';
+import { registerSecret, scrubSecrets } from '../logger';
 import { buildGatewayUrl } from './build-gateway-url';
 import type { EnosHttp, EnosHttpResponse } from './enos-http';
 import { tokenAnswerSchema } from './enos-schemas';
@@ -88,6 +89,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   let current: AccessToken | undefined;
   let inFlight: Promise<AccessToken> | undefined;
   let lastTimestamp = 0;
+  /** The encryption of the request just sent: an error body that echoes the request must not show it. */
+  let lastEncryption: string | undefined;
 
   // The token service refuses a repeated encryption (1001), and the encryption depends only on the
   // timestamp: every request gets a strictly newer one, even with a frozen or coarse clock.
@@ -102,9 +105,12 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     // gets a fresh timestamp and encryption.
     return retryOnConnectionFailure(() => {
       const timestamp = nextTimestamp();
+      const encryption = tokenEncryption(accessKey, timestamp, secretKey);
+      lastEncryption = encryption;
+      registerSecret(logger, encryption, 'per-request');
       const body = JSON.stringify({
         appKey: accessKey,
-        encryption: tokenEncryption(accessKey, timestamp, secretKey),
+        encryption,
         timestamp,
         ...(tokenToRefresh === undefined ? {} : { accessToken: tokenToRefresh }),
       });
@@ -174,7 +180,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       const sentAt = clock();
       let response: EnosHttpResponse;
       try {
-        response = await send(kind, tokenToRefresh);
+        const raw = await send(kind, tokenToRefresh);
+        // What the token service answers is logged and shown in errors: scrubbed of what was sent.
+        response = { ...raw, text: scrubSecrets(raw.text, [tokenToRefresh, lastEncryption, secretKey]) };
       } catch (error) {
         logger?.warn(
           { action: `token/${kind}`, err: { code: (error as { code?: string }).code } },
@@ -184,6 +192,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
       try {
         const token = read(kind, response, sentAt);
+        registerSecret(logger, token.value, 'lasting');
         logger?.info(
           {
             action: `token/${kind}`,

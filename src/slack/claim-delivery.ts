@@ -1,3 +1,4 @@
+import { claimKey } from '../core/claim-key';
 import type { ClaimStore } from '../core/ports';
 
 /** Long enough to outlast every redelivery Slack makes (Socket Mode retries within minutes). */
@@ -6,8 +7,9 @@ export const DELIVERY_TTL_MS = 60 * 60 * 1000;
 /**
  * True for the first delivery of a request, false for a redelivery. Bolt runs the handler again for
  * a redelivered request, so de-duplication is the app's: an atomic claim shared by all replicas.
+ * `parts` identify the request (kind, team, …); each is encoded (claim-key.ts).
  */
-export async function claimDelivery(claims: ClaimStore, key: string): Promise<boolean> {
-  const result = await claims.claim(`delivery:${key}`, String(Date.now()), DELIVERY_TTL_MS);
+export async function claimDelivery(claims: ClaimStore, ...parts: Array<string | number>): Promise<boolean> {
+  const result = await claims.claim(claimKey('delivery', ...parts), String(Date.now()), DELIVERY_TTL_MS);
   return result.claimed;
 }

@@ -8,6 +8,12 @@ export interface StoreKeys {
   audit(teamId: string, id: string): string;
   /** The team's audit index: members are record IDs, scored by requestedAt. */
   auditIndex(teamId: string): string;
+  /** One user's audit index (history, the Home tab): members are record IDs, scored by requestedAt. */
+  auditUserIndex(teamId: string, slackUserId: string): string;
+  /** One conversation's audit index (history): members are record IDs, scored by requestedAt. */
+  auditChannelIndex(teamId: string, channelId: string): string;
+  /** Every team's records by age, for retention: members are `<team>:<id>` (each part encoded). */
+  auditAgeIndex(): string;
   /** One claim (Redis string with PX / SQLite `claims` row). */
   claim(key: string): string;
   /** One run watch (keyv). */
@@ -28,6 +34,9 @@ export function createStoreKeys(prefix: string): StoreKeys {
     linkIndex: (teamId) => `${prefix}link-index:${id(teamId)}`,
     audit: (teamId, recordId) => `${prefix}audit:${id(teamId)}:${id(recordId)}`,
     auditIndex: (teamId) => `${prefix}audit-index:${id(teamId)}`,
+    auditUserIndex: (teamId, slackUserId) => `${prefix}audit-user-index:${id(teamId)}:${id(slackUserId)}`,
+    auditChannelIndex: (teamId, channelId) => `${prefix}audit-channel-index:${id(teamId)}:${id(channelId)}`,
+    auditAgeIndex: () => `${prefix}audit-age-index`,
     claim: (key) => `${prefix}claim:${key}`,
     watch: (instanceId) => `${prefix}watch:${id(instanceId)}`,
     watchIndex: () => `${prefix}watch-index`,

@@ -188,7 +188,7 @@ describe('opening the form', () => {
       "block_id": "zone",
       "elements": [
         {
-          "text": ":earth_africa: Times are in *Europe/Berlin*, your Slack time zone: it is 10:00 on 2026-11-27 there now.",
+          "text": ":earth_africa: Times are in \`Europe/Berlin\`, your Slack time zone: it is 10:00 on 2026-11-27 there now.",
           "type": "mrkdwn",
         },
       ],
@@ -522,7 +522,7 @@ describe('choosing a flow', () => {
     "block_id": "zone",
     "elements": [
       {
-        "text": ":earth_africa: Times are in *Europe/Berlin*, your Slack time zone: it is 10:00 on 2026-11-27 there now.",
+        "text": ":earth_africa: Times are in \`Europe/Berlin\`, your Slack time zone: it is 10:00 on 2026-11-27 there now.",
         "type": "mrkdwn",
       },
     ],
@@ -804,7 +804,7 @@ Prefilled with the flow’s current values. Only the values you change are sent,
     "block_id": "zone",
     "elements": [
       {
-        "text": ":earth_africa: Times are in *Europe/Berlin*, your Slack time zone: it is 10:00 on 2026-11-27 there now.",
+        "text": ":earth_africa: Times are in \`Europe/Berlin\`, your Slack time zone: it is 10:00 on 2026-11-27 there now.",
         "type": "mrkdwn",
       },
     ],
@@ -965,7 +965,7 @@ describe('submitting', () => {
     const parent = parentOf()!;
     expect(parent.args.channel).toBe(OPS_CHANNEL);
     expect(textOf(parent)).toMatchInlineSnapshot(`
-"<@U0ALICE01> is triggering flow *3377* · daily load at <!date^1795870800^{date_short_pretty} at {time}|2026-11-28 14:00 Europe/Berlin> (2026-11-28 14:00 Europe/Berlin)
+"<@U0ALICE01> is triggering flow *3377* · daily load at <!date^1795870800^{date_short_pretty} at {time}|2026-11-28 14:00 Europe/Berlin> (2026-11-28 14:00 \`Europe/Berlin\`)
 Parameters for this run: \`REPLACE=ccdd\` \`NOTE=two words\` \`LIMIT=10\`
 EnOS user \`alice\` (\`u15426865866571\`, org \`o15578227985571\`)"
 `);

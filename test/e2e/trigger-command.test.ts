@@ -67,7 +67,7 @@ describe('the mission example', () => {
     const parent = parentOf()!;
     expect(parent.args.channel).toBe(DEFAULT_CHANNEL_ID);
     expect(textOf(parent)).toMatchInlineSnapshot(`
-"<@U0ALICE01> is triggering flow *3377* · daily load at <!date^1795784400^{date_short_pretty} at {time}|2026-11-27 14:00 Europe/Berlin> (2026-11-27 14:00 Europe/Berlin)
+"<@U0ALICE01> is triggering flow *3377* · daily load at <!date^1795784400^{date_short_pretty} at {time}|2026-11-27 14:00 Europe/Berlin> (2026-11-27 14:00 \`Europe/Berlin\`)
 Parameters for this run: \`REPLACE=ddee\`
 EnOS user \`alice\` (\`u15426865866571\`, org \`o15578227985571\`)"
 `);

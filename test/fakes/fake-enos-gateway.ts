@@ -91,9 +91,12 @@ export type FakeEnosAction =
 /** A scripted failure for the next request(s) of one action. */
 export type FakeEnosFailure =
   /** Answers HTTP 200 with an EnOS error: `{code, msg, data: null}` (token service: `{status, msg}`). */
-  | { kind: 'enos-error'; code: number; msg?: string }
-  /** Answers this HTTP status with `body` (default an HTML error page). */
-  | { kind: 'http'; status: number; body?: string; execute?: boolean }
+  | { kind: 'enos-error'; code: number; msg?: string; echo?: boolean }
+  /**
+   * Answers this HTTP status with `body` (default an HTML error page). `echo`: the `msg` (or the
+   * body) also carries the request's headers and body, as some gateways' error pages do.
+   */
+  | { kind: 'http'; status: number; body?: string; execute?: boolean; echo?: boolean }
   /** Carries out the call, then answers normally after `ms`. */
   | { kind: 'delay'; ms: number }
   /** Destroys the connection without answering: before reading the body (nothing done) or after carrying out the call. */
@@ -332,9 +335,13 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
     }
   }
 
-  function scriptedAnswer(action: FakeEnosAction, failure: FakeEnosFailure): Answer {
+  function scriptedAnswer(action: FakeEnosAction, failure: FakeEnosFailure, r?: FakeEnosRequest): Answer {
+    const echo =
+      (failure.kind === 'enos-error' || failure.kind === 'http') && failure.echo && r
+        ? ` request: ${JSON.stringify({ headers: r.headers, body: r.rawBody })}`
+        : '';
     if (failure.kind === 'enos-error') {
-      const msg = failure.msg ?? `scripted error ${failure.code}`;
+      const msg = (failure.msg ?? `scripted error ${failure.code}`) + echo;
       return action.startsWith('token.')
         ? json(200, { status: failure.code, msg, business: 'apim-token-service' })
         : json(200, { code: failure.code, msg, data: null });
@@ -342,7 +349,9 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
     if (failure.kind === 'http') {
       return {
         status: failure.status,
-        body: failure.body ?? `<html><body><h1>${failure.status}</h1></body></html>`,
+        body: echo
+          ? JSON.stringify({ status: failure.status, error: `Bad Gateway${echo}` })
+          : (failure.body ?? `<html><body><h1>${failure.status}</h1></body></html>`),
       };
     }
     return {
@@ -417,10 +426,10 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
       case 'http':
       case 'malformed':
         if (failure.execute) execute(action, r);
-        send(res, r, scriptedAnswer(action, failure));
+        send(res, r, scriptedAnswer(action, failure, r));
         return;
       case 'enos-error':
-        send(res, r, scriptedAnswer(action, failure));
+        send(res, r, scriptedAnswer(action, failure, r));
         return;
     }
   }

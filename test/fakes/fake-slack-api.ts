@@ -54,6 +54,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CHECKED_METHODS, findLimitViolations } from './slack-payload-limits';
 
 /** Arguments of a Web API call as the fake decoded them. */
 export type SlackArgs = Record<string, unknown>;
@@ -644,6 +645,19 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       sendJson(res, 200, { ok: false, error: 'token_revoked' });
       return;
     }
+    // --- Slack's Block Kit limits (slack-payload-limits.ts) --------------------------------------
+    // Refused as Slack refuses them, and recorded as unhandled so that assertNoUnhandled() fails
+    // the test even when the app copes with the refusal.
+    const checked = CHECKED_METHODS[method];
+    if (checked) {
+      const problems = findLimitViolations(checked.kind, checked.field ? args[checked.field] : args);
+      if (problems.length > 0) {
+        unhandled.push({ method, path: req.url ?? '', body: `invalid_blocks: ${problems.join('; ')}` });
+        sendJson(res, 200, { ok: false, error: 'invalid_blocks', errors: problems });
+        return;
+      }
+    }
+    // --- end of Block Kit limits --------------------------------------------------------------------
     const result = await handler(args, call);
     sendJson(res, 200, { ok: true, ...result });
   }
@@ -663,6 +677,18 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     const response: RecordedResponse = { id, body, at: Date.now() };
     responses.push(response);
     settle(responseWaiters, response);
+    // --- Slack's Block Kit limits: a response_url message is checked like chat.postMessage ----------
+    const problems = findLimitViolations('message', body);
+    if (problems.length > 0) {
+      unhandled.push({
+        method: 'response_url',
+        path: req.url ?? '',
+        body: `invalid_blocks: ${problems.join('; ')}`,
+      });
+      sendJson(res, 200, { ok: false, error: 'invalid_blocks', errors: problems });
+      return;
+    }
+    // --- end of Block Kit limits --------------------------------------------------------------------
     const failure = takeFailure('response_url');
     if (failure && (await applyFailure(failure, req, res))) return;
     sendJson(res, 200, { ok: true });

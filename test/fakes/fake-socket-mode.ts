@@ -41,6 +41,7 @@ import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type SlashCommandFields, slashCommandForm } from '../helpers/slack-requests';
 import type { FakeSlackApi } from './fake-slack-api';
+import { findAckViolations } from './slack-payload-limits';
 
 /** Envelope types Slack sends over Socket Mode. */
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
@@ -186,6 +187,14 @@ export async function startFakeSocketMode(
         ...(ack.payload !== undefined ? { payload: ack.payload } : {}),
       };
       acks.push(recorded);
+      // Slack refuses an ack payload beyond its Block Kit limits (slack-payload-limits.ts).
+      const problems = findAckViolations(ack.payload);
+      if (problems.length > 0) {
+        waiter.reject(
+          new Error(`ack payload beyond Slack's limits (invalid_blocks): ${problems.join('; ')}`),
+        );
+        return;
+      }
       waiter.resolve(recorded);
     });
     socket.send(

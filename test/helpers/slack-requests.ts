@@ -27,6 +27,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { findAckViolations } from '../fakes/slack-payload-limits';
 
 /** Defaults matching `startFakeSlackApi()`'s identity. */
 export const DEFAULT_TEAM_ID = 'T0FAKE001';
@@ -221,6 +222,12 @@ export function sendSignedRequest(
             } catch {
               // not JSON: `body` has the text
             }
+          }
+          // Slack refuses an ack body beyond its Block Kit limits: fail the test as loudly.
+          const problems = findAckViolations(response.json);
+          if (problems.length > 0) {
+            reject(new Error(`ack body beyond Slack's limits (invalid_blocks): ${problems.join('; ')}`));
+            return;
           }
           resolve(response);
         });

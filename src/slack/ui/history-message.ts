@@ -1,15 +1,20 @@
 import type { AuditRecord } from '../../core/ports';
 import { attemptLine } from './attempt-line';
-import { context, type SlackMessage, section } from './slack-message';
+import { userMention } from './mrkdwn';
+import { SLACK_LIMITS, sectionsOf } from './slack-limits';
+import { context, type SlackMessage, section, textMessage } from './slack-message';
 
-/** `/flow-trigger history [flowId]`: the team's last trigger attempts, newest first, privately. */
+/**
+ * `/flow-trigger history [flowId]`: the caller's own last trigger attempts and those announced in
+ * the conversation it is run in, newest first, privately.
+ */
 export function historyMessage(
   records: AuditRecord[],
   options: { flowId?: number; teamDomain?: string; limit: number },
 ): SlackMessage {
   const which = options.flowId === undefined ? '' : ` of flow *${options.flowId}*`;
   if (records.length === 0) {
-    const text = `:scroll: No trigger attempts${which} are on record yet.`;
+    const text = `:scroll: No trigger attempts${which} by you or in this conversation are on record.`;
     return { text, blocks: [section(text)] };
   }
   const title = `:scroll: *The last ${records.length === 1 ? 'trigger attempt' : `${records.length} trigger attempts`}${which}*, newest first`;
@@ -17,10 +22,25 @@ export function historyMessage(
     text: title,
     blocks: [
       section(title),
-      ...records.map((record) => section(attemptLine(record, { who: true, teamDomain: options.teamDomain }))),
+      ...sectionsOf(
+        records.map((record) => attemptLine(record, { who: true, teamDomain: options.teamDomain })),
+        SLACK_LIMITS.messageBlocks - 2,
+      ),
       context(
         'Statuses are as the run watcher last recorded them; `/flow-trigger status <instanceId>` asks EnOS now.',
       ),
     ],
   };
+}
+
+/** `history` asked by someone not linked to EnOS: they see no one's attempts. */
+export function historyNotLinkedMessage(admins: string[], selfLink: boolean): SlackMessage {
+  const ask =
+    admins.length > 0
+      ? `Ask an admin (${admins.map(userMention).join(', ')}) to link you.`
+      : 'No flow-trigger admins are configured: ask whoever runs flow-trigger to set FLOW_TRIGGER_ADMINS.';
+  const self = selfLink ? ' Or run `/flow-trigger link me` to link yourself by your Slack email.' : '';
+  return textMessage(
+    `:link: History is shown to people linked to an EnOS user, and you are not linked yet. ${ask}${self}`,
+  );
 }

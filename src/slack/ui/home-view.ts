@@ -5,6 +5,7 @@ import { HOME_TRIGGER_ACTION } from '../ids';
 import { attemptLine } from './attempt-line';
 import { code, userMention } from './mrkdwn';
 import { instant } from './run-status-text';
+import { fitBlocks, SLACK_LIMITS } from './slack-limits';
 import { context, section } from './slack-message';
 
 /** One of the caller's recent triggers, with its live status when EnOS answered in time. */
@@ -67,5 +68,5 @@ export function homeView(input: HomeViewInput): types.HomeView {
     for (const entry of input.entries) blocks.push(section(attemptLine(entry.record, { live: entry.live })));
     blocks.push(context(`Statuses as of ${instant(input.now)}. Open the tab again to refresh them.`));
   }
-  return { type: 'home', blocks };
+  return { type: 'home', blocks: fitBlocks(blocks, SLACK_LIMITS.viewBlocks) };
 }

@@ -1,10 +1,12 @@
 import type { LinkResult } from '../../core/manage-links';
 import type { Link } from '../../core/ports';
 import { code, userMention } from './mrkdwn';
-import { context, type SlackMessage, textMessage } from './slack-message';
+import { SLACK_LIMITS, sectionsOf, shortenPlain } from './slack-limits';
+import { context, type SlackMessage, section, textMessage } from './slack-message';
 
 function identity(link: Link): string {
-  return `EnOS user ${code(link.userName)} (${code(link.userId)}, org ${code(link.orgId)})`;
+  const short = (s: string) => code(shortenPlain(s, 200));
+  return `EnOS user ${short(link.userName)} (${short(link.userId)}, org ${short(link.orgId)})`;
 }
 
 /** `/flow-trigger whoami`. */
@@ -45,9 +47,14 @@ export function linkResultMessage(result: LinkResult): SlackMessage {
       );
     case 'links':
       if (result.links.length === 0) return textMessage('No Slack user is linked yet in this workspace.');
-      return textMessage(
-        `*${result.links.length} linked user${result.links.length === 1 ? '' : 's'}*\n` +
-          result.links.map((l) => `• ${userMention(l.slackUserId)} → ${identity(l)}`).join('\n'),
-      );
+      {
+        // One section holds about 30 links; the list goes on over as many as it needs.
+        const title = `*${result.links.length} linked user${result.links.length === 1 ? '' : 's'}*`;
+        const lines = result.links.map((l) => `• ${userMention(l.slackUserId)} → ${identity(l)}`);
+        return {
+          text: title,
+          blocks: [section(title), ...sectionsOf(lines, SLACK_LIMITS.messageBlocks - 1)],
+        };
+      }
   }
 }

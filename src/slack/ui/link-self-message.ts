@@ -1,6 +1,7 @@
 import { EnosApiError } from '../../core/errors';
 import type { LinkSelfResult } from '../../core/link-self';
-import { code, escapeMrkdwn, userMention } from './mrkdwn';
+import { inertMessage, inertMrkdwn } from './inert-text';
+import { code, userMention } from './mrkdwn';
 import { context, type SlackMessage, textMessage } from './slack-message';
 
 function askAdmins(admins: string[]): string {
@@ -54,10 +55,10 @@ export function linkSelfMessage(result: LinkSelfResult, admins: string[]): Slack
     case 'lookup-failed':
       return textMessage(
         `:x: I could not read your organization’s user list from the EnOS IAM API, so nothing was ` +
-          `linked. ${escapeMrkdwn(result.error.userMessage)} The EnOS application of flow-trigger needs the ` +
+          `linked. ${inertMessage(result.error.userMessage)} The EnOS application of flow-trigger needs the ` +
           `organization administrator policy to list users. ${ask}`,
         ...(result.error instanceof EnosApiError
-          ? [context(`EnOS code ${result.error.enosCode}: ${escapeMrkdwn(result.error.enosMessage)}`)]
+          ? [context(`EnOS code ${result.error.enosCode}: ${inertMrkdwn(result.error.enosMessage)}`)]
           : []),
       );
     case 'linked':

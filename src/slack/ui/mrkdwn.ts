@@ -1,16 +1,12 @@
 /**
- * Helpers for Slack mrkdwn. Anything a user typed is escaped before it is shown: a parameter value
- * `<!channel>` must read as text, not notify a whole channel.
+ * Helpers for Slack mrkdwn. Anything from a user or from EnOS goes through inert-text.ts before it
+ * is shown: a parameter value `<!channel>` must read as text, not notify a whole channel.
  */
+import { inertCode, inertLabel } from './inert-text';
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** Inline code; backticks inside would end the span, so they are swapped for a look-alike. */
+/** Inline code of untrusted text (inert-text.ts): the span cannot be closed or carry a mention. */
 export function code(text: string): string {
-  return `\`${escapeMrkdwn(text).replace(/`/g, 'ˋ')}\``;
+  return inertCode(text);
 }
 
 /**
@@ -19,11 +15,15 @@ export function code(text: string): string {
  */
 export function slackDate(epochMs: number, fallback: string): string {
   const seconds = Math.floor(epochMs / 1000);
-  return `<!date^${seconds}^{date_short_pretty} at {time}|${escapeMrkdwn(fallback)}>`;
+  return `<!date^${seconds}^{date_short_pretty} at {time}|${inertLabel(fallback)}>`;
 }
 
+/**
+ * A mention of a Slack user. IDs come from Slack or from the store; anything not shaped like a
+ * user ID is shown as inert code rather than trusted inside `<@…>`.
+ */
 export function userMention(slackUserId: string): string {
-  return `<@${slackUserId}>`;
+  return /^[UW][A-Z0-9]{1,30}$/.test(slackUserId) ? `<@${slackUserId}>` : inertCode(slackUserId);
 }
 
 /** A Slack link to a message or thread, built without an API call. */

@@ -4,6 +4,7 @@ import type { FlowParameter } from '../../core/ports';
 import { quoteFamily } from '../../core/tokenize-command';
 import { MODAL_BLOCK } from '../ids';
 import { code } from './mrkdwn';
+import { fitList, shortenPlain } from './slack-limits';
 import { context } from './slack-message';
 
 /** Slack refuses a plain_text_input whose initial_value is longer than this. */
@@ -54,7 +55,11 @@ export function prefillParameterLines(view: types.ModalView, parameters: FlowPar
     return [
       filled,
       context(
-        `:warning: These parameters of the earlier run did not fit here and are not prefilled: ${left.map(code).join(', ')}.`,
+        `:warning: These parameters of the earlier run did not fit here and are not prefilled: ${fitList(
+          left.map((k) => code(shortenPlain(k, 200))),
+          ', ',
+          2500,
+        )}.`,
       ),
     ];
   });

@@ -2,7 +2,8 @@ import type { types } from '@slack/bolt';
 import { EnosApiError } from '../../core/errors';
 import { type RunView, runDurationMs } from '../../core/run-view';
 import { failureLogBlocks } from './failure-log-blocks';
-import { code, escapeMrkdwn, userMention } from './mrkdwn';
+import { inertMessage, inertMrkdwn } from './inert-text';
+import { code, userMention } from './mrkdwn';
 import { runActions } from './run-actions';
 import {
   failedTasksLine,
@@ -25,11 +26,11 @@ function gaveUpLine(view: RunView): string {
   if (gaveUp.reason === 'errors') {
     return (
       `:warning: *No longer watched*: EnOS refused to tell the run’s status several times in a row` +
-      `${gaveUp.error ? `: ${escapeMrkdwn(gaveUp.error.userMessage)}` : '.'}${last}${check}`
+      `${gaveUp.error ? `: ${inertMessage(gaveUp.error.userMessage)}` : '.'}${last}${check}`
     );
   }
   const why = gaveUp.error
-    ? `EnOS could not be reached for ${gaveUp.hours} h (${escapeMrkdwn(gaveUp.error.userMessage)})`
+    ? `EnOS could not be reached for ${gaveUp.hours} h (${inertMessage(gaveUp.error.userMessage)})`
     : `it did not finish within ${gaveUp.hours} h (WATCH_MAX_HOURS)`;
   return `:zzz: *No longer watched*: I stopped watching because ${why}.${last}${check}`;
 }
@@ -37,7 +38,7 @@ function gaveUpLine(view: RunView): string {
 function reference(view: RunView): string[] {
   const error = view.gaveUp?.error;
   return error instanceof EnosApiError
-    ? [`EnOS code ${error.enosCode}: ${escapeMrkdwn(error.enosMessage)}`]
+    ? [`EnOS code ${error.enosCode}: ${inertMrkdwn(error.enosMessage)}`]
     : [];
 }
 
@@ -63,7 +64,7 @@ export function runStatusMessage(view: RunView, attemptId: string): SlackMessage
     `Flow instance ID: ${code(view.instanceId)}`;
   const state = view.gaveUp ? 'no longer watched' : phaseWord(view.phase, view.status);
   return {
-    text: `Flow ${view.flowId} run ${view.instanceId}: ${state}`,
+    text: `Flow ${view.flowId} run ${inertMrkdwn(view.instanceId)}: ${state}`,
     blocks: [section(header), ...runBlocks(view), runActions(attemptId, { cancel: !view.finished })],
   };
 }

@@ -2,7 +2,9 @@ import type { RunPhase } from '../../core/run-status';
 import { statusName } from '../../core/run-status';
 import { type RunView, runDurationMs } from '../../core/run-view';
 import { formatLocal } from '../../core/time-zone';
+import { inertMrkdwn } from './inert-text';
 import { code, slackDate } from './mrkdwn';
+import { fitList, shortenPlain } from './slack-limits';
 
 /*
  * The words and marks of a run's status, shared by the thread reply, the final message, the
@@ -101,8 +103,12 @@ export function failedTasksLine(view: RunView): string | undefined {
   if (view.failedTasks.length === 0) return undefined;
   const shown = view.failedTasks
     .slice(0, MAX_TASKS_SHOWN)
-    .map((t) => `${code(t.taskName ?? t.taskInstId ?? 'unnamed task')} (${t.status ?? '?'})`);
+    .map(
+      (t) =>
+        `${code(shortenPlain(t.taskName ?? t.taskInstId ?? 'unnamed task', 200))} (${inertMrkdwn(String(t.status ?? '?'))})`,
+    );
   const more =
     view.failedTasks.length > MAX_TASKS_SHOWN ? ` and ${view.failedTasks.length - MAX_TASKS_SHOWN} more` : '';
-  return `*Failed task${view.failedTasks.length === 1 ? '' : 's'}:* ${shown.join(', ')}${more}`;
+  // 2,600: room for the line around it ("Their logs are in …") within a section's 3,000.
+  return `*Failed task${view.failedTasks.length === 1 ? '' : 's'}:* ${fitList(shown, ', ', 2600)}${more}`;
 }

@@ -1,25 +1,43 @@
 import { EnosApiError, type FlowTriggerError } from '../../core/errors';
 import type { FlowParameter } from '../../core/ports';
 import type { Announcement, PrivateNotice, RefusalReason, TriggerResult } from '../../core/trigger-flow';
-import { code, escapeMrkdwn, messageUrl, slackDate, userMention } from './mrkdwn';
+import { inertMessage, inertMrkdwn } from './inert-text';
+import { code, messageUrl, slackDate, userMention } from './mrkdwn';
 import { runActions } from './run-actions';
+import { fitList, shortenPlain } from './slack-limits';
 import { context, type SlackMessage, section, textMessage } from './slack-message';
+
+/** Characters of an EnOS name shown: a 3,000-character flow name must leave room for the sentence. */
+const SHOWN_NAME = 200;
 
 /** `3377 · Daily load`, or `3377` when the name is unknown. */
 export function flowLabel(flowId: number, flowName?: string): string {
-  return flowName ? `*${flowId}* · ${escapeMrkdwn(flowName)}` : `*${flowId}*`;
+  return flowName ? `*${flowId}* · ${inertMrkdwn(shortenPlain(flowName, SHOWN_NAME))}` : `*${flowId}*`;
 }
+
+/** A flow's owners as code spans, as many as fit, then "… and N more". */
+export function ownerList(owners: readonly string[]): string {
+  return fitList(
+    owners.map((o) => code(shortenPlain(o, SHOWN_NAME))),
+    ', ',
+    1500,
+  );
+}
+
+/** Characters of one `KEY=VALUE` shown; the run gets the whole value, the thread a readable part. */
+const SHOWN_PARAMETER = 300;
 
 function parameterList(parameters: FlowParameter[]): string {
   if (parameters.length === 0) return 'no parameter changes';
-  return parameters.map((p) => code(`${p.key}=${p.value}`)).join(' ');
+  const shown = parameters.map((p) => code(shortenPlain(`${p.key}=${p.value}`, SHOWN_PARAMETER)));
+  return fitList(shown, ' ', 2000);
 }
 
 /** The parent message: who triggers which flow, when, with what. Every outcome goes in its thread. */
 export function announcementMessage(a: Announcement): SlackMessage {
   const when = a.time.immediate
     ? `now (${slackDate(a.time.epochMs, `${a.time.local} ${a.time.zone}`)})`
-    : `at ${slackDate(a.time.epochMs, `${a.time.local} ${a.time.zone}`)} (${escapeMrkdwn(a.time.local)} ${escapeMrkdwn(a.time.zone)})`;
+    : `at ${slackDate(a.time.epochMs, `${a.time.local} ${a.time.zone}`)} (${inertMrkdwn(a.time.local)} ${code(a.time.zone)})`;
   const lines = [
     `${userMention(a.slackUserId)} is triggering flow ${flowLabel(a.flowId, a.flowName)} ${when}`,
     `Parameters for this run: ${parameterList(a.parameters)}`,
@@ -30,7 +48,7 @@ export function announcementMessage(a: Announcement): SlackMessage {
     );
   }
   return {
-    text: `${userMention(a.slackUserId)} is triggering EnOS flow ${a.flowId}${a.flowName ? ` (${a.flowName})` : ''}`,
+    text: `${userMention(a.slackUserId)} is triggering EnOS flow ${a.flowId}${a.flowName ? ` (${inertMrkdwn(shortenPlain(a.flowName, SHOWN_NAME))})` : ''}`,
     blocks: [
       section(lines.join('\n')),
       context(
@@ -58,7 +76,7 @@ export function privateFallbackMessage(a: Announcement): SlackMessage {
 
 function enosReference(error: FlowTriggerError | undefined): string[] {
   if (error instanceof EnosApiError) {
-    return [`EnOS code ${error.enosCode}: ${escapeMrkdwn(error.enosMessage)}`];
+    return [`EnOS code ${error.enosCode}: ${inertMrkdwn(error.enosMessage)}`];
   }
   return error ? [`Error: ${error.code}`] : [];
 }
@@ -88,7 +106,7 @@ function refusalText(result: Extract<TriggerResult, { kind: 'refused' }>): strin
 
 function ownersOf(result: Extract<TriggerResult, { kind: 'refused' }>): string {
   const owners = result.flow?.owners ?? [];
-  return owners.length > 0 ? owners.map(code).join(', ') : 'none listed';
+  return owners.length > 0 ? ownerList(owners) : 'none listed';
 }
 
 /** The thread reply: the instance ID, or what went wrong and what to do. */
@@ -115,12 +133,12 @@ export function resultMessage(result: TriggerResult, a: Announcement): SlackMess
     }
     case 'failed':
       return textMessage(
-        `:x: Not triggered. ${escapeMrkdwn(result.error.userMessage)}`,
+        `:x: Not triggered. ${inertMessage(result.error.userMessage)}`,
         context(...enosReference(result.error)),
       );
     case 'unknown':
       return textMessage(
-        `:warning: Flow ${flowLabel(a.flowId)} may or may not have been triggered. ${escapeMrkdwn(result.error.userMessage)}`,
+        `:warning: Flow ${flowLabel(a.flowId)} may or may not have been triggered. ${inertMessage(result.error.userMessage)}`,
         context(...enosReference(result.error)),
       );
   }
@@ -143,7 +161,7 @@ export function noticeMessage(notice: PrivateNotice, where: { teamDomain?: strin
       );
     }
     case 'time-invalid':
-      return textMessage(`:clock3: ${escapeMrkdwn(notice.message)} Nothing was triggered.`);
+      return textMessage(`:clock3: ${inertMessage(notice.message)} Nothing was triggered.`);
     case 'duplicate': {
       const e = notice.earlier;
       const link =
@@ -159,14 +177,14 @@ export function noticeMessage(notice: PrivateNotice, where: { teamDomain?: strin
       );
     }
     case 'store-failed':
-      return textMessage(`:x: ${escapeMrkdwn(notice.error.userMessage)}`);
+      return textMessage(`:x: ${inertMessage(notice.error.userMessage)}`);
   }
 }
 
 /** A parse error of the slash command text. */
 export function usageErrorMessage(message: string): SlackMessage {
   return textMessage(
-    `:warning: ${escapeMrkdwn(message)} Type \`/flow-trigger help\` for usage. Nothing was triggered.`,
+    `:warning: ${inertMessage(message)} Type \`/flow-trigger help\` for usage. Nothing was triggered.`,
   );
 }
 

@@ -1,10 +1,13 @@
 import type { types } from '@slack/bolt';
+import { inertPlainText } from './inert-text';
+import { shortenPlain } from './slack-limits';
 
-/** Plain text for labels and options, cut with `…` at Slack's `max` characters instead of being refused. */
+/**
+ * Plain text for labels and options, cut with `…` at Slack's `max` characters instead of being
+ * refused. Flow names and parameter keys land here, so hidden characters are shown visibly.
+ */
 export function plainText(text: string, max: number): types.PlainTextElement {
-  const chars = [...text];
-  const shown = chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
-  return { type: 'plain_text', text: shown, emoji: true };
+  return { type: 'plain_text', text: shortenPlain(inertPlainText(text), max), emoji: true };
 }
 
 /**

@@ -13,9 +13,11 @@ import {
   WHEN_AT,
   WHEN_NOW,
 } from '../ids';
-import { code, escapeMrkdwn } from './mrkdwn';
+import { inertMessage } from './inert-text';
+import { code } from './mrkdwn';
+import { SLACK_LIMITS, shortenPlain } from './slack-limits';
 import { context, section } from './slack-message';
-import { flowLabel } from './trigger-messages';
+import { flowLabel, ownerList } from './trigger-messages';
 import { encodeModalMetadata } from './trigger-modal-metadata';
 import { plainText } from './trigger-modal-text';
 
@@ -85,12 +87,13 @@ export function flowWarning(chosen: ChosenFlow & { problem: FlowProblem }): stri
   const flow = flowLabel(chosen.id, chosen.flow?.flowName);
   if (problem.kind === 'failed') {
     return (
-      `:warning: I could not check flow ${flow} in EnOS: ${escapeMrkdwn(problem.error.userMessage)} ` +
+      `:warning: I could not check flow ${flow} in EnOS: ${inertMessage(problem.error.userMessage)} ` +
       'You can still submit: the checks run again then.'
     );
   }
   const user = code(problem.identity.userName);
-  const owners = (problem.flow?.owners ?? []).map(code).join(', ') || 'none listed';
+  const owners =
+    (problem.flow?.owners ?? []).length > 0 ? ownerList(problem.flow?.owners ?? []) : 'none listed';
   switch (problem.reason) {
     case 'flow-not-found':
       return (
@@ -198,7 +201,7 @@ function whenBlocks(form: TriggerModalInput): types.KnownBlock[] {
   }
   blocks.push({
     ...context(
-      `:earth_africa: Times are in *${escapeMrkdwn(form.zone)}*, your Slack time zone: it is ` +
+      `:earth_africa: Times are in ${code(form.zone)}, your Slack time zone: it is ` +
         `${formatTime(local)} on ${formatDate(local)} there now.`,
     ),
     block_id: MODAL_BLOCK.zone,
@@ -235,20 +238,35 @@ function parameterBlocks(chosen: ChosenFlow | undefined): types.KnownBlock[] {
       block_id: MODAL_BLOCK.parameters,
     },
     ...shown.map((p, index) =>
-      input(
-        parameterBlockId(chosen.id, index, p.key, p.value),
-        p.key,
-        {
-          type: 'plain_text_input',
-          action_id: MODAL_ACTION.parameter,
-          // Slack refuses an empty initial_value; an empty field is the empty value either way.
-          ...(p.value === '' ? {} : { initial_value: p.value }),
-        },
-        // Emptying a field is a change: the parameter is sent with an empty value.
-        { optional: true },
-      ),
+      p.value.length > SLACK_LIMITS.initialValue
+        ? longParameterBlock(p.key, p.value)
+        : input(
+            parameterBlockId(chosen.id, index, p.key, p.value),
+            p.key,
+            {
+              type: 'plain_text_input',
+              action_id: MODAL_ACTION.parameter,
+              // Slack refuses an empty initial_value; an empty field is the empty value either way.
+              ...(p.value === '' ? {} : { initial_value: p.value }),
+            },
+            // Emptying a field is a change: the parameter is sent with an empty value.
+            { optional: true },
+          ),
     ),
   ];
+}
+
+/**
+ * A value longer than a text input holds (3,000 characters) cannot be prefilled, and an empty field
+ * would read as "changed to empty". It is shown read-only instead: with no input in the form, the
+ * submission leaves it as the flow has it, unless More parameters sets it.
+ */
+function longParameterBlock(key: string, value: string): types.SectionBlock {
+  return section(
+    `${code(shortenPlain(key, 200))} (read-only here: ${value.length.toLocaleString('en-US')} characters, more ` +
+      `than a field holds) ${code(shortenPlain(value, 200))}\nIt is kept as it is; to replace it for this run, ` +
+      `set ${code(shortenPlain(key, 200))}=… in “More parameters”.`,
+  );
 }
 
 function extraBlock(): types.InputBlock {

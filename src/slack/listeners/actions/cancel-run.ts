@@ -2,7 +2,8 @@ import { EnosApiError } from '../../../core/errors';
 import { isTerminalStatus, statusName } from '../../../core/run-status';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
-import { code, escapeMrkdwn, userMention } from '../../ui/mrkdwn';
+import { inertMessage, inertMrkdwn } from '../../ui/inert-text';
+import { code, userMention } from '../../ui/mrkdwn';
 import { context, textMessage } from '../../ui/slack-message';
 import { flowLabel, noticeMessage } from '../../ui/trigger-messages';
 import { type RunButtonArgs, readRunButton, runRecordOf, tellFailure } from './read-run-button';
@@ -20,7 +21,7 @@ export function cancelRun(deps: ListenerDeps) {
     await deps.inFlight.run(async () => {
       try {
         // Socket Mode may redeliver the click: a second cancel would only be refused, but say nothing twice.
-        if (!(await claimDelivery(deps.claims, `action:${click.teamId}:${args.body.trigger_id}`))) return;
+        if (!(await claimDelivery(deps.claims, 'action', click.teamId, args.body.trigger_id))) return;
         const record = await runRecordOf(deps, click);
         if (!record) return;
         const flow = flowLabel(record.flowId, record.flowName);
@@ -71,8 +72,8 @@ export function cancelRun(deps: ListenerDeps) {
           if (!(error instanceof EnosApiError)) throw error;
           await click.tell(
             textMessage(
-              `:x: EnOS refused to cancel run ${code(instanceId)} of flow ${flow}. ${escapeMrkdwn(error.userMessage)}`,
-              context(`EnOS code ${error.enosCode}: ${escapeMrkdwn(error.enosMessage)}`),
+              `:x: EnOS refused to cancel run ${code(instanceId)} of flow ${flow}. ${inertMessage(error.userMessage)}`,
+              context(`EnOS code ${error.enosCode}: ${inertMrkdwn(error.enosMessage)}`),
             ),
           );
           return;

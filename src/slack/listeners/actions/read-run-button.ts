@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { FlowTriggerError } from '../../../core/errors';
 import type { AuditRecord } from '../../../core/ports';
 import type { ListenerDeps } from '../../app-deps';
-import { escapeMrkdwn } from '../../ui/mrkdwn';
+import { inertMessage } from '../../ui/inert-text';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
 import { unexpectedErrorMessage } from '../../ui/trigger-messages';
@@ -72,7 +72,7 @@ export async function tellFailure(deps: ListenerDeps, click: RunButtonClick, err
   click.log.error({ err: error, ref }, `${what} failed`);
   await click.tell(
     error instanceof FlowTriggerError
-      ? textMessage(`:x: ${escapeMrkdwn(error.userMessage)}`)
+      ? textMessage(`:x: ${inertMessage(error.userMessage)}`)
       : unexpectedErrorMessage(ref),
   );
 }

@@ -23,7 +23,7 @@ export function runAgain(deps: ListenerDeps) {
       async () => {
         try {
           // One click, one trigger: Socket Mode may deliver the click twice.
-          if (!(await claimDelivery(deps.claims, `action:${click.teamId}:${args.body.trigger_id}`))) return;
+          if (!(await claimDelivery(deps.claims, 'action', click.teamId, args.body.trigger_id))) return;
           const record = await runRecordOf(deps, click);
           if (!record) return;
           const channelId = click.channelId ?? record.channelId;

@@ -2,7 +2,8 @@ import { EnosApiError, FlowTriggerError } from '../../../core/errors';
 import { readFailureLogs } from '../../../core/read-failure-logs';
 import { runViewOf } from '../../../core/run-view';
 import type { ListenerDeps } from '../../app-deps';
-import { code, escapeMrkdwn } from '../../ui/mrkdwn';
+import { inertMessage, inertMrkdwn } from '../../ui/inert-text';
+import { code } from '../../ui/mrkdwn';
 import { runStatusAnswer } from '../../ui/run-status-message';
 import { context, type SlackMessage, textMessage } from '../../ui/slack-message';
 import { noticeMessage } from '../../ui/trigger-messages';
@@ -39,12 +40,12 @@ export async function answerRunStatus(
       return textMessage(
         `:grey_question: EnOS knows no run ${code(instanceId)} that your EnOS user ${code(link.userName)} can ` +
           'see. Check the instance ID: it is in the thread of the trigger, and `/flow-trigger history` lists recent ones.',
-        context(`EnOS code ${error.enosCode}: ${escapeMrkdwn(error.enosMessage)}`),
+        context(`EnOS code ${error.enosCode}: ${inertMrkdwn(error.enosMessage)}`),
       );
     }
     if (error instanceof FlowTriggerError) {
       return textMessage(
-        `:x: I could not read run ${code(instanceId)} from EnOS. ${escapeMrkdwn(error.userMessage)}`,
+        `:x: I could not read run ${code(instanceId)} from EnOS. ${inertMessage(error.userMessage)}`,
       );
     }
     throw error;

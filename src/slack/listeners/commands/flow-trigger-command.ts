@@ -7,7 +7,8 @@ import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { triggerFromSlack } from '../../trigger-from-slack';
 import { helpMessage } from '../../ui/help-message';
-import { historyMessage } from '../../ui/history-message';
+import { historyMessage, historyNotLinkedMessage } from '../../ui/history-message';
+import { inertMessage } from '../../ui/inert-text';
 import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
@@ -25,7 +26,7 @@ import { answerRunStatus } from './answer-run-status';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** `/flow-trigger history`: the last attempts of the workspace (or of one flow). */
+/** `/flow-trigger history`: the caller's and this conversation's last attempts (or of one flow). */
 const HISTORY_LENGTH = 10;
 
 const ephemeral = (message: SlackMessage): RespondArguments => ({
@@ -74,7 +75,7 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       const log = deps.logger.child({ team: command.team_id, user: command.user_id, command: cmd.kind });
       try {
         // Socket Mode redelivers an envelope it thinks was lost; trigger_id is unique per invocation.
-        const first = await claimDelivery(deps.claims, `command:${command.team_id}:${command.trigger_id}`);
+        const first = await claimDelivery(deps.claims, 'command', command.team_id, command.trigger_id);
         if (!first) {
           log.info({ trigger_id: command.trigger_id }, 'redelivered command ignored');
           return;
@@ -85,7 +86,7 @@ export function flowTriggerCommand(deps: ListenerDeps) {
         log.error({ err: error, ref }, 'command failed');
         const message =
           error instanceof FlowTriggerError
-            ? textMessage(`:x: ${error.userMessage}`)
+            ? textMessage(`:x: ${inertMessage(error.userMessage)}`)
             : unexpectedErrorMessage(ref);
         await respond(ephemeral(message)).catch((err: unknown) =>
           log.error({ err, ref }, 'could not tell the caller about the failure'),
@@ -222,7 +223,18 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
       await respond(ephemeral(await answerRunStatus(deps, { teamId, slackUserId: actorId }, cmd.instanceId)));
       return;
     case 'history': {
-      const records = await deps.audit.listRecent(teamId, { flowId: cmd.flowId, limit: HISTORY_LENGTH });
+      // History shows threads and who triggered what: only to someone who may trigger flows.
+      const link = await deps.links.get(teamId, actorId);
+      if (!link) {
+        await respond(ephemeral(historyNotLinkedMessage(deps.admins, deps.selfLink)));
+        return;
+      }
+      const records = await deps.audit.listVisible(teamId, {
+        slackUserId: actorId,
+        channelId: command.channel_id,
+        flowId: cmd.flowId,
+        limit: HISTORY_LENGTH,
+      });
       await respond(
         ephemeral(
           historyMessage(records, { flowId: cmd.flowId, teamDomain: ctx.teamDomain, limit: HISTORY_LENGTH }),

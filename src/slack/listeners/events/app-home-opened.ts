@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import type { AuditRecord } from '../../../core/ports';
+import type { AuditRecord, Link } from '../../../core/ports';
 import { runViewOf } from '../../../core/run-view';
 import { withinBudget } from '../../../core/within-budget';
 import type { ListenerDeps } from '../../app-deps';
@@ -32,7 +32,9 @@ export function appHomeOpened(deps: ListenerDeps) {
           deps.links.get(teamId, slackUserId),
           deps.audit.listRecent(teamId, { slackUserId, limit: HOME_TRIGGERS }),
         ]);
-        const entries = await Promise.all(records.map((record) => liveEntry(deps, record)));
+        // Live statuses are asked as the caller's CURRENT link: after unlink (or a new link) the
+        // tab must not keep calling EnOS as the EnOS user of old records.
+        const entries = await Promise.all(records.map((record) => liveEntry(deps, record, link)));
         const view = homeView({
           link,
           admins: deps.admins,
@@ -48,12 +50,15 @@ export function appHomeOpened(deps: ListenerDeps) {
   };
 }
 
-async function liveEntry(deps: ListenerDeps, record: AuditRecord): Promise<HomeEntry> {
-  if (record.outcome !== 'triggered' || !record.instanceId || record.run) return { record };
+async function liveEntry(
+  deps: ListenerDeps,
+  record: AuditRecord,
+  link: Link | undefined,
+): Promise<HomeEntry> {
+  if (!link || record.outcome !== 'triggered' || !record.instanceId || record.run) return { record };
   try {
-    // As the identity that triggered it: the same EnOS user the watcher asks as.
     const instance = await withinBudget(
-      deps.enos.getFlowInstance({ userId: record.enosUserId, orgId: record.orgId }, record.instanceId),
+      deps.enos.getFlowInstance({ userId: link.userId, orgId: link.orgId }, record.instanceId),
       HOME_STATUS_BUDGET_MS,
     );
     return {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { matchFlows, myFlowsExpression } from '../../../core/match-flows';
 import { BudgetExceededError, withinBudget } from '../../../core/within-budget';
 import type { ListenerDeps } from '../../app-deps';
+import { SLACK_LIMITS } from '../../ui/slack-limits';
 import { flowOption } from '../../ui/trigger-modal';
 
 type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
@@ -26,7 +27,10 @@ async function findFlows(
     return [];
   }
   const flows = await deps.enos.getMyFlows(identity, myFlowsExpression(query));
-  return matchFlows(flows, query).map((f) => flowOption(f.flowId, f.flowName));
+  // Slack refuses more than 100 options; the best matches come first.
+  return matchFlows(flows, query)
+    .slice(0, SLACK_LIMITS.options)
+    .map((f) => flowOption(f.flowId, f.flowName));
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { FlowTriggerError } from '../../../core/errors';
 import type { ListenerDeps } from '../../app-deps';
 import { slackErrorCode } from '../../slack-reporter';
-import { escapeMrkdwn } from '../../ui/mrkdwn';
+import { inertMessage } from '../../ui/inert-text';
 import { textMessage } from '../../ui/slack-message';
 import { noticeMessage, unexpectedErrorMessage } from '../../ui/trigger-messages';
 import { triggerModal } from '../../ui/trigger-modal';
@@ -67,7 +67,7 @@ async function firstView(deps: ListenerDeps, ctx: OpenTriggerModalContext): Prom
     ctx.log.error({ err: error, ref }, 'could not prepare the trigger form');
     return noticeModal(
       error instanceof FlowTriggerError
-        ? textMessage(`:x: ${escapeMrkdwn(error.userMessage)}`)
+        ? textMessage(`:x: ${inertMessage(error.userMessage)}`)
         : unexpectedErrorMessage(ref),
     );
   }

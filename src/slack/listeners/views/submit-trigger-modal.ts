@@ -10,7 +10,7 @@ import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { MODAL_BLOCK } from '../../ids';
 import { triggerFromSlack } from '../../trigger-from-slack';
-import { escapeMrkdwn } from '../../ui/mrkdwn';
+import { inertMessage } from '../../ui/inert-text';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
 import {
@@ -145,8 +145,10 @@ export function submitTriggerModal(deps: ListenerDeps) {
         try {
           // A double click on Submit sends the same view twice; Socket Mode may redeliver it. The view
           // id is unique per opened form, and only a valid form gets here (a form refused inline stays
-          // open and may be submitted again), so one claim per view means one trigger per form.
-          const first = await claimDelivery(deps.claims, `view:${teamId}:${view.id}`);
+          // open and may be submitted again), so one claim per view means one trigger per form. The
+          // user is part of the key: a view id is only Slack's, and a claim must never let one
+          // user's submission swallow another's.
+          const first = await claimDelivery(deps.claims, 'view', teamId, slackUserId, view.id);
           if (!first) {
             log.info('the same form was submitted again (double click or redelivery): ignored');
             return;
@@ -165,7 +167,7 @@ export function submitTriggerModal(deps: ListenerDeps) {
           log.error({ err: error, ref }, 'trigger form submission failed');
           await tell(
             error instanceof FlowTriggerError
-              ? textMessage(`:x: ${escapeMrkdwn(error.userMessage)}`)
+              ? textMessage(`:x: ${inertMessage(error.userMessage)}`)
               : unexpectedErrorMessage(ref),
           );
         }
