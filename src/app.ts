@@ -3,6 +3,12 @@ import { App, type CustomRoute, HTTPReceiver } from '@slack/bolt';
 import type { AppDeps, ListenerDeps } from './slack/app-deps';
 import { boltLogger } from './slack/bolt-logger';
 import { guardRequestBody } from './slack/guard-request-body';
+import {
+  createJobRecovery,
+  createJobRunnerState,
+  DEFAULT_RECOVERY_OPTIONS,
+  type JobRecovery,
+} from './slack/job-runner';
 import { register as registerActions } from './slack/listeners/actions';
 import { register as registerCommands } from './slack/listeners/commands';
 import { register as registerEvents } from './slack/listeners/events';
@@ -29,6 +35,8 @@ export interface FlowTriggerApp {
   app: App;
   /** Follows triggered runs; started by `start()`, stopped by `stop()`. */
   watcher: RunWatcher;
+  /** Resumes trigger jobs whose worker died; started by `start()`, stopped by `stop()`. */
+  recovery: JobRecovery;
   /** Verifies the bot token (auth.test), then listens. Resolves with the HTTP port. */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, then waits up to `graceMs` for work in flight. */
@@ -97,6 +105,7 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     clock: deps.clock,
     logger: deps.logger,
   });
+  const recoveryOptions = { ...DEFAULT_RECOVERY_OPTIONS, ...deps.recovery };
   const watcher = createRunWatcher({
     client: app.client,
     enos: deps.enos,
@@ -107,8 +116,19 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     logger: deps.logger,
     serverZone: deps.enosServerZone ?? 'UTC',
     settings: deps.watch,
+    // A trigger job that saved a watch has its lease's length to record the reply.
+    replyGraceMs: recoveryOptions.leaseMs,
   });
-  const listenerDeps: ListenerDeps = { ...deps, zoneOf, watcher };
+  const listenerDeps: ListenerDeps = {
+    ...deps,
+    zoneOf,
+    watcher,
+    slackClient: app.client,
+    slackTimeoutMs: slack.apiTimeoutMs,
+    jobRunner: createJobRunnerState(recoveryOptions.leaseMs),
+    maxAgeMs: recoveryOptions.maxAgeMs,
+  };
+  const recovery = createJobRecovery(listenerDeps, recoveryOptions);
   registerCommands(app, listenerDeps);
   registerShortcuts(app, listenerDeps);
   registerActions(app, listenerDeps);
@@ -123,6 +143,7 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
   return {
     app,
     watcher,
+    recovery,
     async start() {
       await app.init();
       let port = slack.port;
@@ -130,13 +151,19 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       else port = ((await app.start(slack.port)).address() as AddressInfo).port;
       // Resumes every watch in the store, including those of replicas that stopped.
       watcher.start();
+      // Resumes every trigger job a stopped (or killed) replica left unfinished.
+      recovery.start();
       return { port };
     },
     async stop(graceMs = 10_000) {
       await app.stop();
       // Both within the same grace: the watcher finishes its pass and hands its leases back while
       // the triggers in flight finish (a watch they still add stays in the store for the next start).
-      const [finished] = await Promise.all([deps.inFlight.drain(graceMs), watcher.stop(graceMs)]);
+      const [finished] = await Promise.all([
+        deps.inFlight.drain(graceMs),
+        watcher.stop(graceMs),
+        recovery.stop(graceMs),
+      ]);
       if (!finished) deps.logger.warn({ pending: deps.inFlight.size }, 'stopped with work still in flight');
     },
   };

@@ -156,6 +156,13 @@ const schema = enosSchema.extend({
   TRIGGER_QUEUE_LIMIT: optional(
     intInRange('TRIGGER_QUEUE_LIMIT', 'a whole number of triggers', 0, 100_000),
   ).default(200),
+  // Durable intake and recovery (src/slack/job-runner.ts).
+  RECOVERY_MAX_AGE_SECONDS: optional(
+    intInRange('RECOVERY_MAX_AGE_SECONDS', 'a whole number of seconds', 0, 7 * 24 * 3600),
+  ).default(600),
+  JOB_LEASE_SECONDS: optional(intInRange('JOB_LEASE_SECONDS', 'a whole number of seconds', 2, 3600)).default(
+    30,
+  ),
 });
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
@@ -201,6 +208,8 @@ export interface Config {
   triggers: { concurrency: number; queueLimit: number };
   /** The zone EnOS writes run times in (`yyyy-MM-dd HH:mm:ss` without a zone). */
   enosServerTimezone: string;
+  /** Trigger jobs after a crash: RECOVERY_MAX_AGE_SECONDS and JOB_LEASE_SECONDS, in ms. */
+  recovery: { maxAgeMs: number; leaseMs: number };
   /** How triggered runs are watched. */
   watch: {
     maxMs: number;
@@ -271,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     userTzCacheMs: e.USER_TZ_CACHE_SECONDS * 1000,
     triggers: { concurrency: e.TRIGGER_CONCURRENCY, queueLimit: e.TRIGGER_QUEUE_LIMIT },
     enosServerTimezone: e.ENOS_SERVER_TIMEZONE,
+    recovery: { maxAgeMs: e.RECOVERY_MAX_AGE_SECONDS * 1000, leaseMs: e.JOB_LEASE_SECONDS * 1000 },
     watch: {
       maxMs: Math.round(e.WATCH_MAX_HOURS * 3_600_000),
       pollMinMs: e.WATCH_POLL_MIN_SECONDS * 1000,

@@ -100,6 +100,9 @@ async function main(): Promise<number> {
       selfLink: config.selfLink === 'email',
       inFlight,
       watches: store.watches,
+      jobs: store.jobs,
+      recovery: config.recovery,
+      enosRequestTimeoutMs: config.enos.requestTimeoutMs,
       enosServerZone: config.enosServerTimezone,
       watch: {
         policy: {

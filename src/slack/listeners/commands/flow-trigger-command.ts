@@ -4,18 +4,14 @@ import { linkUser, listLinks, unlinkUser } from '../../../core/manage-links';
 import { type ParsedCommand, parseCommand } from '../../../core/parse-command';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
-import { triggerFromSlack } from '../../trigger-from-slack';
+import { enqueueJob } from '../../job-runner';
+import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
 import { helpMessage } from '../../ui/help-message';
 import { historyMessage } from '../../ui/history-message';
 import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
-import {
-  abandonedMessage,
-  busyMessage,
-  unexpectedErrorMessage,
-  usageErrorMessage,
-} from '../../ui/trigger-messages';
+import { busyMessage, unexpectedErrorMessage, usageErrorMessage } from '../../ui/trigger-messages';
 import { openTriggerModal } from '../views/open-trigger-modal';
 import { answerLinkSelf } from './answer-link-self';
 import { answerRunStatus } from './answer-run-status';
@@ -94,17 +90,48 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       await deps.inFlight.run(work);
       return;
     }
-    // Triggers wait for a turn (TRIGGER_CONCURRENCY); when too many already wait, the ack says so
-    // and nothing is claimed, so running the command again later is safe.
-    const flowId = cmd.flowId;
+    // A trigger is a job in the store BEFORE the ack (src/slack/trigger-from-slack.ts): once Slack
+    // has its ack, a crash cannot lose it. It then waits for a turn (TRIGGER_CONCURRENCY); when too
+    // many already wait, the ack says so and the job is withdrawn, so running the command again
+    // later is safe.
+    const log = deps.logger;
+    let intake: Intake;
+    try {
+      intake = await acceptTrigger(
+        deps,
+        {
+          teamId: command.team_id,
+          slackUserId: command.user_id,
+          channelId: command.channel_id,
+          teamDomain: body.team_domain,
+          responseUrl: command.response_url,
+          // Socket Mode redelivers an envelope it thinks was lost; trigger_id is unique per invocation.
+          deliveryKey: `command:${command.team_id}:${command.trigger_id}`,
+          source: 'command',
+        },
+        { flowId: cmd.flowId, when: cmd.when, parameters: cmd.parameters },
+      );
+    } catch (error) {
+      const ref = deps.newId();
+      log.error(
+        { err: error, ref, team: command.team_id, user: command.user_id },
+        'could not record a trigger request',
+      );
+      await ack(ephemeral(notRecordedMessage(error, ref)));
+      return;
+    }
+    if (intake.kind === 'redelivered') {
+      log.info({ team: command.team_id, trigger_id: command.trigger_id }, 'redelivered command ignored');
+      await ack();
+      return;
+    }
     // The listener does not wait for the work: Bolt then lets go of the request while the trigger
     // waits for its turn. inFlight tracks it, and shutdown waits for it.
-    const queued = deps.inFlight.enqueue(work, () =>
-      respond(ephemeral(abandonedMessage(flowId))).then(() => {}),
-    );
+    const queued = enqueueJob(deps, intake.job.id, log);
     if (!queued) {
+      await withdrawTrigger(deps, intake.job);
       deps.logger.info(
-        { team: command.team_id, user: command.user_id, flowId, waiting: deps.inFlight.waiting },
+        { team: command.team_id, user: command.user_id, flowId: cmd.flowId, waiting: deps.inFlight.waiting },
         'trigger refused: the queue is full',
       );
       await ack(ephemeral(busyMessage(deps.inFlight.waiting)));
@@ -112,6 +139,13 @@ export function flowTriggerCommand(deps: ListenerDeps) {
     }
     await ack();
   };
+}
+
+/** The store could not record the request: nothing was accepted, and the ack says so. */
+function notRecordedMessage(error: unknown, ref: string): SlackMessage {
+  return error instanceof FlowTriggerError
+    ? textMessage(`:x: Nothing was triggered. ${error.userMessage}`)
+    : unexpectedErrorMessage(ref);
 }
 
 interface CommandContext {
@@ -134,29 +168,7 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
   };
   switch (cmd.kind) {
     case 'trigger':
-      await triggerFromSlack(
-        deps,
-        {
-          client: ctx.client,
-          channelId: command.channel_id,
-          slackUserId: actorId,
-          teamDomain: ctx.teamDomain,
-          respond,
-          logger: ctx.log,
-          tell: async (message) => {
-            await respond(ephemeral(message));
-          },
-        },
-        {
-          teamId,
-          slackUserId: actorId,
-          channelId: command.channel_id,
-          flowId: cmd.flowId,
-          when: cmd.when,
-          parameters: cmd.parameters,
-          source: 'command',
-        },
-      );
+      // Accepted as a job before the ack (above), never run from here.
       return;
     case 'whoami': {
       const link = await deps.links.get(teamId, actorId);

@@ -2,16 +2,13 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { Logger } from 'pino';
 import { FlowTriggerError } from '../../../core/errors';
 import type { FlowParameter } from '../../../core/ports';
-import { type ValidTriggerForm, validateTriggerForm } from '../../../core/validate-trigger-form';
+import { validateTriggerForm } from '../../../core/validate-trigger-form';
 import { withinBudget } from '../../../core/within-budget';
 import type { ListenerDeps } from '../../app-deps';
-import { claimDelivery } from '../../claim-delivery';
 import { MODAL_BLOCK } from '../../ids';
-import { triggerFromSlack } from '../../trigger-from-slack';
-import { escapeMrkdwn } from '../../ui/mrkdwn';
-import type { SlackMessage } from '../../ui/slack-message';
-import { textMessage } from '../../ui/slack-message';
-import { abandonedMessage, busyText, unexpectedErrorMessage } from '../../ui/trigger-messages';
+import { enqueueJob } from '../../job-runner';
+import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
+import { busyText } from '../../ui/trigger-messages';
 import { decodeModalMetadata, type TriggerModalMetadata } from '../../ui/trigger-modal-metadata';
 import { inlineError } from '../../ui/trigger-modal-text';
 import {
@@ -66,7 +63,7 @@ async function originalParameters(
  * runs the same trigger use case as the slash command, after the ack.
  */
 export function submitTriggerModal(deps: ListenerDeps) {
-  return async ({ ack, body, view, client, respond }: SubmitArgs): Promise<void> => {
+  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
     const teamId = body.team?.id ?? view.team_id;
     const slackUserId = body.user.id;
     const log = deps.logger.child({
@@ -105,57 +102,51 @@ export function submitTriggerModal(deps: ListenerDeps) {
       return;
     }
     const form = checked.form;
-    // Bolt's `respond` posts to response_urls[0]: the one of "Post in" (response_url_enabled), for the
-    // chosen conversation. It reaches the caller there even where the bot is not a member.
+    // The "Post in" response_url (response_url_enabled), for the chosen conversation: it reaches the
+    // caller there even where the bot is not a member. Stored on the job, so any replica can use it.
     const postIn = body.response_urls?.[0];
-    const privately =
+    const responseUrl =
       postIn?.block_id === MODAL_BLOCK.postIn && postIn.channel_id === form.conversationId
-        ? respond
+        ? postIn.response_url
         : undefined;
-    const tell = async (message: SlackMessage) => {
-      try {
-        if (privately) await privately({ response_type: 'ephemeral', replace_original: false, ...message });
-        else await client.chat.postMessage({ channel: slackUserId, ...message, unfurl_links: false });
-      } catch (error) {
-        log.error({ err: error, text: message.text }, 'could not tell the caller');
-      }
-    };
 
+    // The job is in the store before the ack: a crash after it cannot lose the request. A double
+    // click on Submit sends the same view twice, and Socket Mode may redeliver it: the view id is
+    // unique per opened form, and only a valid form gets here (a form refused inline stays open and
+    // may be submitted again), so one job per view means one trigger per form.
+    let intake: Intake;
+    try {
+      intake = await acceptTrigger(
+        deps,
+        {
+          teamId,
+          slackUserId,
+          channelId: form.conversationId,
+          teamDomain: body.team?.domain,
+          ...(responseUrl ? { responseUrl } : {}),
+          deliveryKey: `view:${teamId}:${view.id}`,
+          source: 'modal',
+        },
+        { flowId: form.flowId, when: form.when, parameters: form.parameters },
+      );
+    } catch (error) {
+      log.error({ err: error }, 'could not record the trigger form’s request');
+      const why = error instanceof FlowTriggerError ? ` ${error.userMessage}` : '';
+      await fail({
+        [MODAL_BLOCK.flow]: inlineError(`Nothing was triggered.${why} Submit again in a moment.`),
+      });
+      return;
+    }
+    if (intake.kind === 'redelivered') {
+      log.info('the same form was submitted again (double click or redelivery): ignored');
+      await ack();
+      return;
+    }
     // The listener does not wait for the work: Bolt then lets go of the request while the trigger
     // waits for its turn. inFlight tracks it, and shutdown waits for it.
-    const queued = deps.inFlight.enqueue(
-      async () => {
-        try {
-          // A double click on Submit sends the same view twice; Socket Mode may redeliver it. The view
-          // id is unique per opened form, and only a valid form gets here (a form refused inline stays
-          // open and may be submitted again), so one claim per view means one trigger per form.
-          const first = await claimDelivery(deps.claims, `view:${teamId}:${view.id}`);
-          if (!first) {
-            log.info('the same form was submitted again (double click or redelivery): ignored');
-            return;
-          }
-          await runTrigger(deps, form, {
-            teamId,
-            slackUserId,
-            teamDomain: body.team?.domain,
-            client,
-            privately,
-            log,
-            tell,
-          });
-        } catch (error) {
-          const ref = deps.newId();
-          log.error({ err: error, ref }, 'trigger form submission failed');
-          await tell(
-            error instanceof FlowTriggerError
-              ? textMessage(`:x: ${escapeMrkdwn(error.userMessage)}`)
-              : unexpectedErrorMessage(ref),
-          );
-        }
-      },
-      () => tell(abandonedMessage(form.flowId)),
-    );
+    const queued = enqueueJob(deps, intake.job.id, log);
     if (!queued) {
+      await withdrawTrigger(deps, intake.job);
       // The form stays open with everything filled in: submitting again later is one click.
       log.info({ flowId: form.flowId, waiting: deps.inFlight.waiting }, 'trigger refused: the queue is full');
       await fail({ [MODAL_BLOCK.flow]: busyText(deps.inFlight.waiting) });
@@ -163,38 +154,4 @@ export function submitTriggerModal(deps: ListenerDeps) {
     }
     await ack();
   };
-}
-
-interface SubmissionContext {
-  teamId: string;
-  slackUserId: string;
-  teamDomain?: string;
-  client: SubmitArgs['client'];
-  privately?: SubmitArgs['respond'];
-  log: Logger;
-  tell: (message: SlackMessage) => Promise<void>;
-}
-
-function runTrigger(deps: ListenerDeps, form: ValidTriggerForm, ctx: SubmissionContext): Promise<void> {
-  return triggerFromSlack(
-    deps,
-    {
-      client: ctx.client,
-      channelId: form.conversationId,
-      slackUserId: ctx.slackUserId,
-      teamDomain: ctx.teamDomain,
-      respond: ctx.privately,
-      logger: ctx.log,
-      tell: ctx.tell,
-    },
-    {
-      teamId: ctx.teamId,
-      slackUserId: ctx.slackUserId,
-      channelId: form.conversationId,
-      flowId: form.flowId,
-      when: form.when,
-      parameters: form.parameters,
-      source: 'modal',
-    },
-  );
 }
