@@ -1,7 +1,9 @@
 import type { RespondArguments } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { StoreError } from '../core/errors';
 import { jobLeaseKey, runTriggerJob, type TriggerSummary } from '../core/trigger-flow';
 import { type JobCommand, type JobOrigin, newTriggerJob, type TriggerJob } from '../core/trigger-job';
+import { BudgetExceededError, withinBudget } from '../core/within-budget';
 import type { ListenerDeps } from './app-deps';
 import { DELIVERY_TTL_MS } from './claim-delivery';
 import { createSlackReporter } from './slack-reporter';
@@ -28,6 +30,28 @@ export async function acceptTrigger(
   origin: JobOrigin,
   command: JobCommand,
 ): Promise<Intake> {
+  const recording = record(deps, origin, command);
+  try {
+    return await withinBudget(recording, INTAKE_BUDGET_MS);
+  } catch (error) {
+    if (!(error instanceof BudgetExceededError)) throw error;
+    // Slack gives up on an ack after 3 s: the caller is told that nothing was accepted, so a job
+    // the slow store records after all must not run. Its lease-length due time leaves room to
+    // withdraw it before recovery could see it.
+    void recording.then(
+      (intake) => (intake.kind === 'accepted' ? withdrawTrigger(deps, intake.job) : undefined),
+      () => undefined,
+    );
+    throw new StoreError(`the store did not record the request within ${INTAKE_BUDGET_MS} ms`, {
+      cause: error,
+    });
+  }
+}
+
+/** How long the intake may wait for the store before the ack says that nothing was accepted. */
+export const INTAKE_BUDGET_MS = 1500;
+
+async function record(deps: ListenerDeps, origin: JobOrigin, command: JobCommand): Promise<Intake> {
   const id = deps.newId();
   const claim = await deps.claims.claim(`delivery:${origin.deliveryKey}`, id, DELIVERY_TTL_MS);
   if (!claim.claimed) return { kind: 'redelivered' };

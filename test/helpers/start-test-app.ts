@@ -189,6 +189,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     onOverload: (event) => logger.warn(event, 'trigger queue overload'),
   });
   let ids = 0;
+  // Replicas (a shared Slack) must not make the same IDs: each names the jobs it accepts.
+  const idTag = options.slack ? `${randomUUID().slice(0, 4)}-` : '';
   const app = createApp(
     {
       botToken: BOT_TOKEN,
@@ -207,7 +209,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       claims: store.claims,
       audit: store.audit,
       clock,
-      newId: () => `attempt-${++ids}`,
+      newId: () => `attempt-${idTag}${++ids}`,
       defaultZone: 'UTC',
       zoneCacheMs: 60_000,
       admins: [ADMIN.slackUserId],

@@ -144,7 +144,7 @@ export function flowTriggerCommand(deps: ListenerDeps) {
 /** The store could not record the request: nothing was accepted, and the ack says so. */
 function notRecordedMessage(error: unknown, ref: string): SlackMessage {
   return error instanceof FlowTriggerError
-    ? textMessage(`:x: Nothing was triggered. ${error.userMessage}`)
+    ? textMessage(`:x: ${error.userMessage}`)
     : unexpectedErrorMessage(ref);
 }
 
