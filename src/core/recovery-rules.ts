@@ -77,7 +77,7 @@ export function notFoundIsFinal(sentAt: number, now: number, enosTimeoutMs: numb
   return now >= sentAt + enosTimeoutMs + LISTING_LAG_MS;
 }
 
-/** The wait before asking EnOS again after `checks` failed attempts: 5 s doubling, at most 5 min. */
+/** The wait before asking EnOS again after `checks` failed attempts (1 or more): 5 s doubling, at most 5 min. */
 export function checkBackoffMs(checks: number): number {
-  return Math.min(5000 * 2 ** Math.max(0, checks), 300_000);
+  return Math.min(5000 * 2 ** Math.max(0, checks - 1), 300_000);
 }
