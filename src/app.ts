@@ -105,7 +105,13 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     clock: deps.clock,
     logger: deps.logger,
   });
-  const recoveryOptions = { ...DEFAULT_RECOVERY_OPTIONS, ...deps.recovery };
+  const leaseMs = deps.recovery?.leaseMs ?? DEFAULT_RECOVERY_OPTIONS.leaseMs;
+  // A pass at least twice per lease, so that a dead replica's jobs resume soon after it lapses.
+  const recoveryOptions = {
+    ...DEFAULT_RECOVERY_OPTIONS,
+    tickMs: Math.min(DEFAULT_RECOVERY_OPTIONS.tickMs, Math.floor(leaseMs / 2)),
+    ...deps.recovery,
+  };
   const watcher = createRunWatcher({
     client: app.client,
     enos: deps.enos,
