@@ -257,5 +257,10 @@ describe('two replicas on one redis-server', () => {
     await burst([a.base!, b.base!]);
     await killMidway(a, 'sent', 2);
     await expectNothingLostOrSilent();
+    // The survivor's recovery took over the killed replica's jobs, and said so with counts.
+    const found = b.stdout
+      .map((l) => JSON.parse(l) as { msg: string; found?: number })
+      .filter((l) => l.msg === 'recovery: resuming trigger jobs left unfinished');
+    expect(found.reduce((sum, l) => sum + (l.found ?? 0), 0)).toBeGreaterThan(0);
   }, 90_000);
 });
