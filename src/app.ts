@@ -165,11 +165,9 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       await app.stop();
       // Both within the same grace: the watcher finishes its pass and hands its leases back while
       // the triggers in flight finish (a watch they still add stays in the store for the next start).
-      const [finished] = await Promise.all([
-        deps.inFlight.drain(graceMs),
-        watcher.stop(graceMs),
-        recovery.stop(graceMs),
-      ]);
+      // Job leases are handed back only once the triggers in flight are done with them.
+      const drained = deps.inFlight.drain(graceMs);
+      const [finished] = await Promise.all([drained, watcher.stop(graceMs), recovery.stop(graceMs, drained)]);
       if (!finished) deps.logger.warn({ pending: deps.inFlight.size }, 'stopped with work still in flight');
     },
   };

@@ -91,8 +91,11 @@ export type RecoveryPassSummary = Partial<Record<TriggerJob['state']['step'], nu
 export interface JobRecovery {
   /** A pass now, then one every tickMs (unref'd timer). */
   start(): void;
-  /** Stops the timer, waits up to `graceMs` for the pass, and hands back the job leases held. */
-  stop(graceMs?: number): Promise<void>;
+  /**
+   * Stops the timer, waits up to `graceMs` for the pass, then for `drained` (the triggers in
+   * flight: their leases are still in use), and hands back the job leases still held.
+   */
+  stop(graceMs?: number, drained?: Promise<unknown>): Promise<void>;
   /** One pass; passes never overlap. */
   tick(): Promise<RecoveryPassSummary>;
 }
@@ -151,7 +154,7 @@ export function createJobRecovery(deps: ListenerDeps, options: RecoveryOptions):
       timer.unref();
     },
 
-    async stop(graceMs = 10_000) {
+    async stop(graceMs = 10_000, drained = Promise.resolve()) {
       stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
@@ -165,6 +168,7 @@ export function createJobRecovery(deps: ListenerDeps, options: RecoveryOptions):
         ]);
         clearTimeout(wait);
       }
+      await drained.catch(() => undefined);
       // Leases of jobs cut off by the grace period: handing them back lets a successor resume them at once.
       await Promise.all(
         [...deps.jobRunner.held].map((key) =>
