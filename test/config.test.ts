@@ -53,10 +53,12 @@ describe('loadConfig', () => {
   });
 
   it('reads the recovery variables, and says how to fix them', () => {
-    expect(loadConfig({ ...valid, RECOVERY_MAX_AGE_SECONDS: '0', JOB_LEASE_SECONDS: '10' }).recovery).toEqual({
-      maxAgeMs: 0,
-      leaseMs: 10_000,
-    });
+    expect(loadConfig({ ...valid, RECOVERY_MAX_AGE_SECONDS: '0', JOB_LEASE_SECONDS: '10' }).recovery).toEqual(
+      {
+        maxAgeMs: 0,
+        leaseMs: 10_000,
+      },
+    );
     expect(problemsOf({ ...valid, RECOVERY_MAX_AGE_SECONDS: 'ten', JOB_LEASE_SECONDS: '1' })).toEqual([
       'RECOVERY_MAX_AGE_SECONDS must be a whole number of seconds',
       'JOB_LEASE_SECONDS must be between 2 and 3600',
