@@ -188,7 +188,7 @@ async function expectNothingLostOrSilent(): Promise<void> {
   ).catch((error: unknown) => {
     throw new Error(
       `${error instanceof Error ? error.message : String(error)}\n${JSON.stringify(tally())}\n` +
-        procs.flatMap((p) => p.stdout.filter((l) => /"level":(40|50)|recovery|handled/.test(l))).join('\n'),
+        procs.flatMap((p) => p.stdout.filter((l) => /"level":(40|50)|recovery|handled|run-watcher|watch/.test(l))).join('\n'),
     );
   });
   // 0 lost, 0 silent, 0 double triggers.

@@ -58,7 +58,10 @@ export interface RunWatcher {
   startWatch(run: NewRunWatch): Promise<void>;
   /** Polls one watched run now, whatever its due time (after a cancel), if no replica is polling it. */
   pollNow(instanceId: string): Promise<PollResult>;
-  /** Whether the run has a watch (a trigger job's rerun does not make a second one). */
+  /**
+   * Whether the run has a watch (a trigger job's rerun does not make a second one); an existing
+   * one is written again, so that it is listed even if its index entry was never written.
+   */
   exists(instanceId: string): Promise<boolean>;
   /**
    * Records the trigger's reply on the run's watch, saved before the reply was posted (undefined:
@@ -164,7 +167,12 @@ export function createRunWatcher(options: RunWatcherOptions): RunWatcher {
     },
 
     async exists(instanceId) {
-      return (await options.watches.get(instanceId)) !== undefined;
+      const watch = await options.watches.get(instanceId);
+      if (!watch) return false;
+      // Written again: a replica killed between writing a watch's record and its index entry leaves
+      // a watch no pass would ever list; the trigger's rerun puts it back in the list.
+      await options.watches.put(watch);
+      return true;
     },
 
     async replyPosted(instanceId, reply) {
