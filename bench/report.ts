@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AckPhase } from './measure-ack';
 import type { ColdStartPhase } from './measure-cold-start';
 import type { E2ePhase } from './measure-e2e';
+import type { IntakePhase } from './measure-intake';
 import type { MemoryPhase } from './measure-memory';
 import type { OutboundCounts } from './world';
 
@@ -38,6 +39,8 @@ export interface BenchResults {
   e2e?: E2ePhase;
   memory?: MemoryPhase;
   coldStart?: ColdStartPhase;
+  /** What the durable intake's store writes add to each ack (bench/measure-intake.ts). */
+  intake?: IntakePhase;
 }
 
 export const START_MARKER = '<!-- bench:results:start -->';

@@ -4,7 +4,7 @@
  *
  *   npm run bench                       # full run (about 3–4 minutes on 2 cores), writes the docs
  *   npm run bench -- --quick            # small samples, prints only
- *   npm run bench -- --only ack,e2e     # some phases (ack: closed loop, burst, e2e, memory, cold)
+ *   npm run bench -- --only ack,e2e     # some phases (ack: closed loop, burst, e2e, memory, cold, intake)
  *   npm run bench -- --out /tmp/b.json  # also the raw results as JSON
  *   npm run bench -- --no-pin           # no taskset pinning
  *   npm run bench -- --log-level info   # the app's LOG_LEVEL (default warn)
@@ -23,13 +23,14 @@ import { startLoadGenerator } from './load-generator';
 import { type AckPhase, measureAck } from './measure-ack';
 import { measureColdStart } from './measure-cold-start';
 import { measureE2e } from './measure-e2e';
+import { measureIntake } from './measure-intake';
 import { measureMemory } from './measure-memory';
 import { type BenchResults, evaluateTargets, type Machine, renderMarkdown, writeResults } from './report';
 import { killAllServers, profileApp, useAppBuild } from './start-server';
 import { ROOT } from './trigger-requests';
 import { createWorld, overrideAppEnv, type World } from './world';
 
-const PHASES = ['ack', 'burst', 'e2e', 'memory', 'cold'] as const;
+const PHASES = ['ack', 'burst', 'e2e', 'memory', 'cold', 'intake'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** The whole run is bounded: whatever happens, children are killed and the process exits. */
@@ -270,6 +271,10 @@ async function main(): Promise<void> {
       results.coldStart = await withWorld({ users, flowBase: 500_000, flows: 1, runTag: 'cold' }, (world) =>
         measureColdStart({ world, starts: 10, cpu, logLevel: args.logLevel, log }),
       );
+    }
+    if (args.only.includes('intake')) {
+      log('5. what the durable intake adds to the ack');
+      results.intake = await measureIntake({ samples: q ? 500 : 5000, warmup: q ? 50 : 200, log });
     }
   } finally {
     await load.close();

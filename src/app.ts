@@ -6,6 +6,12 @@ import type { AppDeps, ListenerDeps } from './slack/app-deps';
 import { boltLogger } from './slack/bolt-logger';
 import { checkSlackPayload } from './slack/intake/check-slack-body';
 import { createIntakeListener, MAX_BODY_BYTES } from './slack/intake/create-intake-listener';
+import {
+  createJobRecovery,
+  createJobRunnerState,
+  DEFAULT_RECOVERY_OPTIONS,
+  type JobRecovery,
+} from './slack/job-runner';
 import { register as registerActions } from './slack/listeners/actions';
 import { register as registerCommands } from './slack/listeners/commands';
 import { register as registerEvents } from './slack/listeners/events';
@@ -65,6 +71,8 @@ export interface FlowTriggerApp {
   app: App;
   /** Follows triggered runs; started by `start()`, stopped by `stop()`. */
   watcher: RunWatcher;
+  /** Resumes trigger jobs whose worker died; started by `start()`, stopped by `stop()`. */
+  recovery: JobRecovery;
   /** Verifies the bot token (auth.test), then listens. Resolves with the HTTP port. */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, then waits up to `graceMs` for work in flight. */
@@ -169,6 +177,13 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     clock: deps.clock,
     logger: deps.logger,
   });
+  const leaseMs = deps.recovery?.leaseMs ?? DEFAULT_RECOVERY_OPTIONS.leaseMs;
+  // A pass at least twice per lease, so that a dead replica's jobs resume soon after it lapses.
+  const recoveryOptions = {
+    ...DEFAULT_RECOVERY_OPTIONS,
+    tickMs: Math.min(DEFAULT_RECOVERY_OPTIONS.tickMs, Math.floor(leaseMs / 2)),
+    ...deps.recovery,
+  };
   const watcher = createRunWatcher({
     client: app.client,
     enos: deps.enos,
@@ -179,8 +194,19 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     logger: deps.logger,
     serverZone: deps.enosServerZone ?? 'UTC',
     settings: deps.watch,
+    // A trigger job that saved a watch has its lease's length to record the reply.
+    replyGraceMs: recoveryOptions.leaseMs,
   });
-  const listenerDeps: ListenerDeps = { ...deps, zoneOf, watcher };
+  const listenerDeps: ListenerDeps = {
+    ...deps,
+    zoneOf,
+    watcher,
+    slackClient: app.client,
+    slackTimeoutMs: slack.apiTimeoutMs,
+    jobRunner: createJobRunnerState(recoveryOptions.leaseMs),
+    maxAgeMs: recoveryOptions.maxAgeMs,
+  };
+  const recovery = createJobRecovery(listenerDeps, recoveryOptions);
   registerCommands(app, listenerDeps);
   registerShortcuts(app, listenerDeps);
   registerActions(app, listenerDeps);
@@ -195,6 +221,7 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
   return {
     app,
     watcher,
+    recovery,
     async start() {
       await app.init();
       let server: Server;
@@ -213,6 +240,8 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       const { port } = server.address() as AddressInfo;
       // Resumes every watch in the store, including those of replicas that stopped.
       watcher.start();
+      // Resumes every trigger job a stopped (or killed) replica left unfinished.
+      recovery.start();
       return { port };
     },
     async stop(graceMs = 10_000) {
@@ -224,7 +253,9 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       ]);
       // Both within the same grace: the watcher finishes its pass and hands its leases back while
       // the triggers in flight finish (a watch they still add stays in the store for the next start).
-      const [finished] = await Promise.all([deps.inFlight.drain(graceMs), watcher.stop(graceMs)]);
+      // Job leases are handed back only once the triggers in flight are done with them.
+      const drained = deps.inFlight.drain(graceMs);
+      const [finished] = await Promise.all([drained, watcher.stop(graceMs), recovery.stop(graceMs, drained)]);
       if (!finished) deps.logger.warn({ pending: deps.inFlight.size }, 'stopped with work still in flight');
     },
   };

@@ -182,6 +182,13 @@ const schema = enosSchema.extend({
   AUDIT_RETENTION_DAYS: optional(
     intInRange('AUDIT_RETENTION_DAYS', 'a whole number of days (0 keeps audit records forever)', 0, 36_500),
   ).default(90),
+  // Durable intake and recovery (src/slack/job-runner.ts).
+  RECOVERY_MAX_AGE_SECONDS: optional(
+    intInRange('RECOVERY_MAX_AGE_SECONDS', 'a whole number of seconds', 0, 7 * 24 * 3600),
+  ).default(600),
+  JOB_LEASE_SECONDS: optional(intInRange('JOB_LEASE_SECONDS', 'a whole number of seconds', 2, 3600)).default(
+    30,
+  ),
 });
 
 /** Thrown when the environment is unusable; `problems` holds one line per bad variable. */
@@ -239,6 +246,8 @@ export interface Config {
   };
   /** Audit records older than this many days are deleted in the background; 0 keeps them. */
   auditRetentionDays: number;
+  /** Trigger jobs after a crash: RECOVERY_MAX_AGE_SECONDS and JOB_LEASE_SECONDS, in ms. */
+  recovery: { maxAgeMs: number; leaseMs: number };
   /** How triggered runs are watched. */
   watch: {
     maxMs: number;
@@ -320,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    recovery: { maxAgeMs: e.RECOVERY_MAX_AGE_SECONDS * 1000, leaseMs: e.JOB_LEASE_SECONDS * 1000 },
     watch: {
       maxMs: Math.round(e.WATCH_MAX_HOURS * 3_600_000),
       pollMinMs: e.WATCH_POLL_MIN_SECONDS * 1000,

@@ -124,6 +124,9 @@ async function main(): Promise<number> {
       watches: store.watches,
       enosServerZone,
       pingStore: store.ping,
+      jobs: store.jobs,
+      recovery: config.recovery,
+      enosRequestTimeoutMs: config.enos.requestTimeoutMs,
       watch: {
         policy: {
           minIntervalMs: config.watch.pollMinMs,

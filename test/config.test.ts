@@ -55,8 +55,22 @@ describe('loadConfig', () => {
         keepAliveTimeoutMs: 5000,
         maxConnections: 1000,
       },
+      recovery: { maxAgeMs: 600_000, leaseMs: 30_000 },
       watch: { maxMs: 86_400_000, pollMinMs: 15_000, pollMaxMs: 300_000, tickMs: 5_000, leaseMs: 120_000 },
     });
+  });
+
+  it('reads the recovery variables, and says how to fix them', () => {
+    expect(loadConfig({ ...valid, RECOVERY_MAX_AGE_SECONDS: '0', JOB_LEASE_SECONDS: '10' }).recovery).toEqual(
+      {
+        maxAgeMs: 0,
+        leaseMs: 10_000,
+      },
+    );
+    expect(problemsOf({ ...valid, RECOVERY_MAX_AGE_SECONDS: 'ten', JOB_LEASE_SECONDS: '1' })).toEqual([
+      'RECOVERY_MAX_AGE_SECONDS must be a whole number of seconds',
+      'JOB_LEASE_SECONDS must be between 2 and 3600',
+    ]);
   });
 
   it('reads every optional variable', () => {

@@ -16,6 +16,7 @@ export type NewRunWatch = Pick<
   | 'threadTs'
   | 'reply'
   | 'private'
+  | 'awaitingReply'
 >;
 
 /** The watch record of a run triggered at `now`: first poll and deadline from the policy. */

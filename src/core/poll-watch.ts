@@ -28,6 +28,11 @@ export interface RunReporter {
   update(watch: RunWatch, view: RunView): Promise<void>;
   /** Posts the one new thread message at the end, which notifies the caller. */
   notify(watch: RunWatch, view: RunView): Promise<void>;
+  /**
+   * Posts a new reply showing `view` (in the thread, else a DM), for a watch whose trigger died
+   * before recording its reply; resolves with where it is, to edit it from then on.
+   */
+  post?(watch: RunWatch, view: RunView): Promise<{ channelId: string; ts: string } | undefined>;
 }
 
 /** What a poll needs. */
@@ -47,6 +52,11 @@ export interface PollWatchDeps {
   ownerId: string;
   /** The lease keys this replica holds right now, so that stopping can release them. */
   held?: Set<string>;
+  /**
+   * How long a watch may wait for its trigger to record the reply (`awaitingReply`) before the
+   * watcher concludes the trigger died and posts a new reply itself (the job lease).
+   */
+  replyGraceMs?: number;
   log: TriggerDeps['log'];
 }
 
@@ -104,7 +114,8 @@ export async function pollWatch(
   }
 }
 
-async function pollOnce(deps: PollWatchDeps, watch: RunWatch): Promise<PollResult> {
+async function pollOnce(deps: PollWatchDeps, polled: RunWatch): Promise<PollResult> {
+  let watch = polled;
   let view: RunView;
   try {
     const instance = await deps.enos.getFlowInstance(watch.identity, watch.instanceId);
@@ -118,6 +129,14 @@ async function pollOnce(deps: PollWatchDeps, watch: RunWatch): Promise<PollResul
     return pollFailed(deps, watch, error);
   }
   const now = deps.clock();
+  if (watch.awaitingReply && now - watch.createdAt >= (deps.replyGraceMs ?? 0) && deps.reporter.post) {
+    // The trigger saved the watch, then died before recording its reply (or before posting it):
+    // a new reply, since there is none known to edit. Posted once: the watch records it at once.
+    const reply = await deps.reporter.post(watch, view);
+    const { awaitingReply: _, ...rest } = watch;
+    watch = { ...rest, ...(reply ? { reply } : {}) };
+    await deps.watches.put(watch);
+  }
   if (view.finished) {
     await finish(deps, watch, view);
     return 'finished';

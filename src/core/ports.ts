@@ -1,3 +1,5 @@
+import type { TriggerJob } from './trigger-job';
+
 /**
  * The domain types and the interfaces the core needs from the outside world. The core imports
  * nothing that does I/O: adapters (EnOS client, keyv store, Slack) implement these interfaces and
@@ -131,6 +133,25 @@ export interface EnosGateway {
   getTimeZone(): Promise<string>;
   /** Get Current Time: the EnOS server's clock in epoch ms, to measure skew against ours. */
   getCurrentTime(): Promise<number>;
+  /**
+   * List Flow Instances (`POST flowInstances?action=search`): the instances of `flowId` (every
+   * status, whatever their scheduling type) whose trigger time lies in the range. Recovery uses it
+   * to learn whether an Update And Trigger whose answer was lost created a run.
+   */
+  listFlowInstances(caller: EnosCaller, query: FlowInstanceQuery): Promise<ListedFlowInstance[]>;
+}
+
+/** What List Flow Instances is asked for. */
+export interface FlowInstanceQuery {
+  flowId: number;
+  /** Epoch ms, inclusive. */
+  fromTriggerTime: number;
+  toTriggerTime: number;
+}
+
+/** One element of List Flow Instances: a FlowInstance plus its creation time (server-zone text). */
+export interface ListedFlowInstance extends FlowInstance {
+  createTime?: string;
 }
 
 /** Get Task Instance Log's answer. */
@@ -296,6 +317,11 @@ export interface RunWatch {
   reply?: { channelId: string; ts: string };
   /** The result went to the caller privately (DM or ephemeral), not to the channel. */
   private: boolean;
+  /**
+   * Saved before the reply was posted and its ts not recorded yet: if that never happens (the
+   * process died in between), the watcher posts a new reply instead of editing one.
+   */
+  awaitingReply?: boolean;
   /** Epoch ms the watch started. */
   createdAt: number;
   /** Epoch ms of the next Get Flow Instance: the due time the store orders watches by. */
@@ -323,4 +349,18 @@ export interface WatchStore {
   remove(instanceId: string): Promise<void>;
   /** Watches due at `now` (nextPollAt ≤ now), most overdue first, at most `limit`. */
   listDue(now: number, limit: number): Promise<RunWatch[]>;
+}
+
+/**
+ * Trigger jobs (see core/trigger-job.ts): what Slack acknowledged, recorded before the ack, with
+ * the step it reached, shared by every replica that shares the store. Which replica works on a job
+ * is decided by a lease in the ClaimStore, not here.
+ */
+export interface JobStore {
+  /** Creates or replaces the job of `job.id`, due for recovery at `job.dueAt`. */
+  put(job: TriggerJob): Promise<void>;
+  get(id: string): Promise<TriggerJob | undefined>;
+  remove(id: string): Promise<void>;
+  /** Jobs due at `now` (dueAt ≤ now), most overdue first, at most `limit`. */
+  listDue(now: number, limit: number): Promise<TriggerJob[]>;
 }

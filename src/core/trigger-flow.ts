@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { claimKey } from './claim-key';
 import { EnosApiError, FlowTriggerError, StoreError } from './errors';
 import type { NewRunWatch } from './new-run-watch';
 import type { WhenSpec } from './parse-command';
@@ -11,14 +12,27 @@ import type {
   EnosIdentity,
   Flow,
   FlowParameter,
+  JobStore,
   LinkStore,
+  ListedFlowInstance,
 } from './ports';
+import {
+  checkBackoffMs,
+  findSentInstance,
+  LISTING_LAG_MS,
+  mayStillSend,
+  notFoundIsFinal,
+  type RecoverySettings,
+  TRIGGER_TIME_TOLERANCE_MS,
+} from './recovery-rules';
 import { type ResolvedTime, resolveTime } from './resolve-time';
+import type { AnnouncedFacts, JobState, RecordedAnswer, TriggerJob } from './trigger-job';
 
 /**
  * The trigger use case, shared by the slash command, the modal and the buttons: link → time →
  * duplicate guard → parent message → prerequisite checks (Get Flow) → Update And Trigger Flow →
- * thread reply, with an audit record at every step. It speaks to Slack only through the
+ * thread reply, with an audit record at every step. It runs as a durable job (trigger-job.ts): a
+ * sequence of small steps, each recorded on the job before the next starts. It speaks to Slack only through the
  * `TriggerReporter` port, so every branch is testable without a server.
  */
 
@@ -113,6 +127,17 @@ export interface TriggerReporter {
     result: TriggerResult,
     announcement: Announcement,
   ): Promise<PostedReply | undefined>;
+  /**
+   * Recovery: tells the caller that nothing was triggered and why, in the thread when there is one
+   * (else privately, a DM when no response_url is left), with a button to trigger it again.
+   */
+  notTriggered(
+    thread: ThreadRef | undefined,
+    reason: NotTriggeredReason,
+    subject: RecoveryNoticeSubject,
+  ): Promise<void>;
+  /** Recovery: says in the thread (once) that EnOS is being asked whether the run started. */
+  checking(thread: ThreadRef, subject: RecoveryNoticeSubject): Promise<void>;
 }
 
 /** A message the bot posted and may edit (chat.update). */
@@ -136,12 +161,50 @@ export interface TriggerDeps {
   log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
   /** Starts watching a triggered run until it finishes (absent: runs are not watched). */
   startWatch?: (run: NewRunWatch) => Promise<void>;
+  /** Where each step of the job is recorded (absent: nowhere, the job lives in memory only). */
+  jobs?: JobStore;
+  /** The run watches, as the job's last steps need them (absent: runs are not watched). */
+  watches?: RunWatchLink;
+  /** How long a worker's lease on a job lasts: recovery looks at a job once it may have lapsed. */
+  leaseMs?: number;
+  /** RECOVERY_MAX_AGE_SECONDS in ms (default 600 s). */
+  maxAgeMs?: number;
+  recovery: RecoverySettings;
 }
+
+/** The watch of a run, seen from its trigger job. */
+export interface RunWatchLink {
+  exists(instanceId: string): Promise<boolean>;
+  /** Records the run's reply on its watch, once posted (undefined: the reply cannot be edited). */
+  replyPosted(instanceId: string, reply: PostedReply | undefined): Promise<void>;
+}
+
+/** RECOVERY_MAX_AGE_SECONDS' default. */
+export const DEFAULT_MAX_AGE_MS = 600_000;
+
+/** What a recovery notice is about. */
+export interface RecoveryNoticeSubject {
+  attemptId: string;
+  slackUserId: string;
+  flowId: number;
+  flowName?: string;
+}
+
+/** Why recovery tells the caller that nothing was triggered. */
+export type NotTriggeredReason =
+  /** Not sent before RECOVERY_MAX_AGE_SECONDS passed (the app was down): Run it now. */
+  | { kind: 'expired'; ageMs: number }
+  /** Sent, its answer lost, and EnOS lists no run for it: Run again. */
+  | { kind: 'not-found' };
 
 /** How a trigger request ended, for the caller of the use case (tests, buttons, logs). */
 export type TriggerSummary =
   | { kind: PrivateNotice['kind'] }
   | { kind: 'slack-unreachable'; attemptId: string }
+  /** Too old to send after a restart: the caller was told, with Run it now. */
+  | { kind: 'expired'; attemptId: string }
+  /** Sent, answer lost, EnOS does not list the run yet: recovery asks again later. */
+  | { kind: 'waiting'; attemptId: string }
   | { kind: TriggerResult['kind']; attemptId: string; instanceId?: string };
 
 /** EnOS refuses the same flow twice within a minute (62102); we answer before it does. */
@@ -153,7 +216,7 @@ export function duplicateKey(cmd: TriggerCommand, time: ResolvedTime): string {
   const timeKey = time.immediate ? 'now' : String(Math.floor(time.epochMs / 60_000));
   const params = [...cmd.parameters].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const digest = createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 32);
-  return `dup:${cmd.teamId}:${cmd.slackUserId}:${cmd.flowId}:${timeKey}:${digest}`;
+  return claimKey('dup', cmd.teamId, cmd.slackUserId, cmd.flowId, timeKey, digest);
 }
 
 /** EnOS codes that Get Flow uses for a flow that does not exist (or cannot be seen). */
@@ -200,166 +263,612 @@ function triggerFailure(error: unknown): TriggerResult {
     : { kind: 'failed', error, stage: 'trigger' };
 }
 
-export async function triggerFlow(
+/** What one run of a job's steps ends with: the job is finished, or waits for recovery. */
+type StepOutcome = { next: TriggerJob } | { done: TriggerSummary };
+
+/** What a step learned that the next one may use in the same run (never stored). */
+interface Carry {
+  /** Get Flow's refusal or failure, from the step before the announcement. */
+  check?: TriggerResult;
+  /** The error of Update And Trigger, in this run. */
+  sendResult?: TriggerResult;
+}
+
+/**
+ * Runs a trigger job from the step it reached to its end (or until it must wait: a `sent` job
+ * whose run EnOS does not list yet), recording each step before the next one starts. Called by
+ * the worker that holds the job's lease: for a new request, and by recovery for one whose worker
+ * died. The job is removed when it is finished.
+ */
+export async function runTriggerJob(
   deps: TriggerDeps,
-  cmd: TriggerCommand,
+  job: TriggerJob,
   reporter: TriggerReporter,
 ): Promise<TriggerSummary> {
-  const requestedAt = new Date(deps.clock()).toISOString();
-
-  let identity: EnosIdentity | undefined;
-  try {
-    identity = await deps.links.get(cmd.teamId, cmd.slackUserId);
-  } catch (error) {
-    await reporter.notify({ kind: 'store-failed', error: asFlowTriggerError(error) });
-    return { kind: 'store-failed' };
+  let current = job;
+  const carry: Carry = {};
+  for (;;) {
+    const outcome = await runStep(deps, current, reporter, carry);
+    if ('done' in outcome) {
+      await removeJob(deps, current);
+      return outcome.done;
+    }
+    if (outcome.next.state.step === current.state.step && outcome.next.dueAt > deps.clock()) {
+      // A step that must wait (EnOS does not list the run yet): recorded, left to recovery.
+      await deps.jobs?.put(outcome.next);
+      return { kind: 'waiting', attemptId: current.id };
+    }
+    current = outcome.next;
+    await deps.jobs?.put(current);
   }
-  if (!identity) {
-    await reporter.notify({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink });
-    return { kind: 'not-linked' };
-  }
+}
 
-  const zone = await deps.zoneOf(cmd.teamId, cmd.slackUserId);
-  const resolved = resolveTime(cmd.when, { now: deps.clock(), zone });
-  if (!resolved.ok) {
-    await reporter.notify({ kind: 'time-invalid', message: resolved.error.message });
-    return { kind: 'time-invalid' };
+function runStep(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  reporter: TriggerReporter,
+  carry: Carry,
+): Promise<StepOutcome> {
+  const state = job.state;
+  switch (state.step) {
+    case 'accepted':
+      return intake(deps, job, reporter, carry);
+    case 'announced':
+      return send(deps, job, state, reporter, carry);
+    case 'sent':
+      return lookUpSent(deps, job, state, reporter);
+    case 'answered':
+      return report(deps, job, state, reporter, carry);
+    case 'reported':
+      return watch(deps, job, state);
   }
-  const time = resolved.time;
+}
 
-  const attemptId = deps.newId();
-  const dupKey = duplicateKey(cmd, time);
-  let earlier: EarlierAttempt = { attemptId, requestedAt };
-  const record: AuditRecord = {
-    id: attemptId,
-    teamId: cmd.teamId,
-    slackUserId: cmd.slackUserId,
+/** The lease a worker holds on a job in the ClaimStore. */
+export function jobLeaseKey(jobId: string): string {
+  return `lease:job:${jobId}`;
+}
+
+function announcementOf(job: TriggerJob, facts: AnnouncedFacts): Announcement {
+  return {
+    attemptId: job.id,
+    slackUserId: job.origin.slackUserId,
+    identity: facts.identity,
+    flowId: job.command.flowId,
+    flowName: facts.flow?.flowName,
+    time: facts.time,
+    parameters: job.command.parameters,
+  };
+}
+
+function auditRecordOf(
+  job: TriggerJob,
+  identity: EnosIdentity,
+  time: ResolvedTime,
+  now: number,
+): AuditRecord {
+  return {
+    id: job.id,
+    teamId: job.origin.teamId,
+    slackUserId: job.origin.slackUserId,
     enosUserId: identity.userId,
     enosUserName: identity.userName,
     orgId: identity.orgId,
-    flowId: cmd.flowId,
+    flowId: job.command.flowId,
     triggerTime: time.epochMs,
     zone: time.zone,
-    parameters: cmd.parameters,
-    source: cmd.source,
-    requestedAt,
-    updatedAt: requestedAt,
-    channelId: cmd.channelId,
+    parameters: job.command.parameters,
+    source: job.origin.source,
+    requestedAt: new Date(job.acceptedAt).toISOString(),
+    updatedAt: new Date(now).toISOString(),
+    channelId: job.origin.channelId,
     outcome: 'pending',
   };
-  const save = async (patch: Partial<AuditRecord>): Promise<void> => {
-    Object.assign(record, patch, { updatedAt: new Date(deps.clock()).toISOString() });
-    await deps.audit.put(record);
+}
+
+/** Writes the job's audit record with `patch`; a failure is logged with the record, never fatal. */
+async function saveAudit(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  facts: Pick<AnnouncedFacts, 'identity' | 'time'> & Partial<AnnouncedFacts>,
+  patch: Partial<AuditRecord>,
+): Promise<void> {
+  const record: AuditRecord = {
+    ...auditRecordOf(job, facts.identity, facts.time, deps.clock()),
+    ...(facts.thread ? { channelId: facts.thread.channelId, threadTs: facts.thread.threadTs } : {}),
+    ...(facts.flow ? { flowName: facts.flow.flowName } : {}),
+    ...patch,
   };
+  try {
+    await deps.audit.put(record);
+  } catch (error) {
+    deps.log('error', 'could not write the audit record; it is logged here instead', { record, err: error });
+  }
+}
+
+/**
+ * accepted → announced: link, time, duplicate guard, Get Flow, the parent message. Safe to run
+ * again: the guard's claim carries the job's ID, so a rerun finds its own claim; at worst a rerun
+ * after a crash right after the parent message posts it a second time.
+ */
+async function intake(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  reporter: TriggerReporter,
+  carry: Carry,
+): Promise<StepOutcome> {
+  const cmd = job.command;
+  let identity: EnosIdentity | undefined;
+  try {
+    identity = await deps.links.get(job.origin.teamId, job.origin.slackUserId);
+  } catch (error) {
+    await reporter.notify({ kind: 'store-failed', error: asFlowTriggerError(error) });
+    return { done: { kind: 'store-failed' } };
+  }
+  if (!identity) {
+    await reporter.notify({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink });
+    return { done: { kind: 'not-linked' } };
+  }
+
+  const zone = await deps.zoneOf(job.origin.teamId, job.origin.slackUserId);
+  // Against the moment it was asked: "now" and "at 14:00" mean the same after a restart.
+  const resolved = resolveTime(cmd.when, { now: job.acceptedAt, zone });
+  if (!resolved.ok) {
+    await reporter.notify({ kind: 'time-invalid', message: resolved.error.message });
+    return { done: { kind: 'time-invalid' } };
+  }
+  const time = resolved.time;
+  const dupKey = duplicateKey(jobCommand(job), time);
+  const requestedAt = new Date(job.acceptedAt).toISOString();
 
   // The guard and the pending record come before anything visible: a request that cannot be
   // recorded is not triggered.
   try {
+    const earlier: EarlierAttempt = { attemptId: job.id, requestedAt };
     const claim = await deps.claims.claim(dupKey, JSON.stringify(earlier), DUPLICATE_WINDOW_MS);
     if (!claim.claimed) {
       const first = parseEarlier(claim.existing);
-      await save({
-        outcome: 'duplicate',
-        error: { code: 'DUPLICATE', message: `same as ${first.attemptId}` },
-      });
-      await reporter.notify({ kind: 'duplicate', flowId: cmd.flowId, earlier: first });
-      return { kind: 'duplicate' };
+      if (first.attemptId !== job.id) {
+        await saveAudit(
+          deps,
+          job,
+          { identity, time },
+          {
+            outcome: 'duplicate',
+            error: { code: 'DUPLICATE', message: `same as ${first.attemptId}` },
+          },
+        );
+        await reporter.notify({ kind: 'duplicate', flowId: cmd.flowId, earlier: first });
+        return { done: { kind: 'duplicate' } };
+      }
     }
-    await save({});
+    await deps.audit.put(auditRecordOf(job, identity, time, deps.clock()));
   } catch (error) {
     await releaseQuietly(deps, dupKey);
     await reporter.notify({ kind: 'store-failed', error: asFlowTriggerError(error) });
-    return { kind: 'store-failed' };
+    return { done: { kind: 'store-failed' } };
+  }
+
+  const now = deps.clock();
+  if (!mayStillSend(job.acceptedAt, time, now, deps.maxAgeMs ?? DEFAULT_MAX_AGE_MS)) {
+    return expire(deps, job, { identity, time }, undefined, reporter);
   }
 
   // Get Flow first, so that the parent message can name the flow; its failure is reported in the thread.
   let flow: Flow | undefined;
-  let result: TriggerResult | undefined;
   try {
     flow = await deps.enos.getFlow(identity, cmd.flowId);
     const reason = checkPrerequisites(flow, identity);
-    if (reason) result = { kind: 'refused', reason, flowId: cmd.flowId, identity, flow };
+    if (reason) carry.check = { kind: 'refused', reason, flowId: cmd.flowId, identity, flow };
   } catch (error) {
-    result = checkFailure(error, cmd.flowId, identity);
+    carry.check = checkFailure(error, cmd.flowId, identity);
   }
 
-  const announcement: Announcement = {
-    attemptId,
-    slackUserId: cmd.slackUserId,
-    identity,
-    flowId: cmd.flowId,
-    flowName: flow?.flowName,
-    time,
-    parameters: cmd.parameters,
-  };
+  const facts = { identity, time, ...(flow ? { flow } : {}) };
   let thread: ThreadRef;
   try {
-    thread = await reporter.announce(announcement);
+    thread = await reporter.announce(
+      announcementOf(job, { ...facts, thread: { channelId: '', private: false } }),
+    );
   } catch (error) {
     // Nobody could be told: triggering now would start a run no one knows about.
-    deps.log('error', 'could not announce the trigger in Slack; not triggered', { attemptId, err: error });
+    deps.log('error', 'could not announce the trigger in Slack; not triggered', {
+      attemptId: job.id,
+      err: error,
+    });
     await releaseQuietly(deps, dupKey);
-    await saveQuietly(
-      deps,
-      save,
-      {
-        outcome: 'failed',
-        flowName: flow?.flowName,
-        error: { code: 'SLACK_UNREACHABLE', message: error instanceof Error ? error.message : String(error) },
-      },
-      record,
-    );
-    return { kind: 'slack-unreachable', attemptId };
+    await saveAudit(deps, job, facts, {
+      outcome: 'failed',
+      error: { code: 'SLACK_UNREACHABLE', message: error instanceof Error ? error.message : String(error) },
+    });
+    return { done: { kind: 'slack-unreachable', attemptId: job.id } };
   }
-  earlier = { ...earlier, channelId: thread.channelId, threadTs: thread.threadTs, private: thread.private };
+  const later: EarlierAttempt = {
+    attemptId: job.id,
+    requestedAt,
+    channelId: thread.channelId,
+    threadTs: thread.threadTs,
+    private: thread.private,
+  };
   try {
-    await deps.claims.update(dupKey, JSON.stringify(earlier), DUPLICATE_WINDOW_MS);
-    await save({ channelId: thread.channelId, threadTs: thread.threadTs, flowName: flow?.flowName });
-  } catch (error) {
-    result ??= { kind: 'failed', error: asFlowTriggerError(error), stage: 'check' };
-  }
-
-  if (!result && flow) {
-    try {
-      const { flowInstanceId } = await deps.enos.updateAndTrigger(identity, {
-        flowId: cmd.flowId,
-        triggerTime: time.epochMs,
-        parameters: cmd.parameters,
-      });
-      result = { kind: 'triggered', instanceId: flowInstanceId, flow, time };
-    } catch (error) {
-      result = triggerFailure(error);
-    }
-  }
-  if (!result) throw new Error('unreachable: no flow and no result');
-
-  if (result.kind === 'refused' || result.kind === 'failed') {
-    // Nothing started: let the user try again at once once they have fixed the cause.
-    await releaseQuietly(deps, dupKey);
-  }
-  await saveQuietly(deps, save, auditPatch(result), record);
-  const posted = await reporter.reply(thread, result, announcement);
-  if (result.kind === 'triggered' && deps.startWatch) {
-    await watchQuietly(deps, {
-      instanceId: result.instanceId,
-      teamId: cmd.teamId,
-      attemptId,
-      slackUserId: cmd.slackUserId,
-      identity: { userId: identity.userId, userName: identity.userName, orgId: identity.orgId },
-      flowId: cmd.flowId,
-      flowName: result.flow.flowName,
-      triggerTime: time.epochMs,
+    await deps.claims.update(dupKey, JSON.stringify(later), DUPLICATE_WINDOW_MS);
+    await deps.audit.put({
+      ...auditRecordOf(job, identity, time, deps.clock()),
       channelId: thread.channelId,
       threadTs: thread.threadTs,
-      ...(posted ? { reply: posted } : {}),
-      private: thread.private,
+      flowName: flow?.flowName,
     });
+  } catch (error) {
+    carry.check ??= { kind: 'failed', error: asFlowTriggerError(error), stage: 'check' };
   }
   return {
-    kind: result.kind,
-    attemptId,
-    instanceId: result.kind === 'triggered' ? result.instanceId : undefined,
+    next: {
+      ...job,
+      dueAt: deps.clock() + (deps.leaseMs ?? 0),
+      state: { step: 'announced', ...facts, thread },
+    },
   };
+}
+
+/**
+ * announced → sent → answered: the prerequisites (again after a restart: Get Flow only reads), the
+ * age rule, then Update And Trigger, recorded as sent before the call. A refusal or a failure of
+ * the checks is answered at once: nothing was sent.
+ */
+async function send(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  state: Extract<JobState, { step: 'announced' }>,
+  reporter: TriggerReporter,
+  carry: Carry,
+): Promise<StepOutcome> {
+  const { identity, time } = state;
+  const cmd = job.command;
+  let check = carry.check;
+  let flow = state.flow;
+  if (!check && !flow) {
+    try {
+      flow = await deps.enos.getFlow(identity, cmd.flowId);
+    } catch (error) {
+      check = checkFailure(error, cmd.flowId, identity);
+    }
+  }
+  if (!check && flow) {
+    const reason = checkPrerequisites(flow, identity);
+    if (reason) check = { kind: 'refused', reason, flowId: cmd.flowId, identity, flow };
+  }
+  const facts: AnnouncedFacts = { identity, time, thread: state.thread, ...(flow ? { flow } : {}) };
+  if (check || !flow) {
+    const result: TriggerResult = check ?? {
+      kind: 'failed',
+      error: new StoreError('no flow'),
+      stage: 'check',
+    };
+    return answerWithoutRun(deps, job, facts, result, reporter);
+  }
+  if (!mayStillSend(job.acceptedAt, time, deps.clock(), deps.maxAgeMs ?? DEFAULT_MAX_AGE_MS)) {
+    return expire(deps, job, facts, state.thread, reporter);
+  }
+
+  // Recorded before the call: if this process dies during it, recovery asks EnOS instead of resending.
+  const sentAt = deps.clock();
+  await deps.jobs?.put({
+    ...job,
+    dueAt: sentAt + (deps.leaseMs ?? 0),
+    state: { step: 'sent', sentAt, ...facts },
+  });
+  let answer: RecordedAnswer;
+  try {
+    const { flowInstanceId } = await deps.enos.updateAndTrigger(identity, {
+      flowId: cmd.flowId,
+      triggerTime: time.epochMs,
+      parameters: cmd.parameters,
+    });
+    answer = { kind: 'triggered', instanceId: flowInstanceId, flow };
+  } catch (error) {
+    const result = triggerFailure(error);
+    carry.sendResult = result;
+    answer = recordedAnswer(result);
+  }
+  const releaseGuard = answer.kind === 'failed';
+  if (releaseGuard) await releaseQuietly(deps, duplicateKey(jobCommand(job), time));
+  return { next: { ...job, state: { step: 'answered', sentAt, answer, ...facts } } };
+}
+
+/** Nothing was sent (refused, or the checks failed): the caller is told, the guard released. */
+async function answerWithoutRun(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  facts: AnnouncedFacts,
+  result: TriggerResult,
+  reporter: TriggerReporter,
+): Promise<StepOutcome> {
+  await releaseQuietly(deps, duplicateKey(jobCommand(job), facts.time));
+  await saveAudit(deps, job, facts, auditPatch(result));
+  await reporter.reply(facts.thread, result, announcementOf(job, facts));
+  return { done: { kind: result.kind, attemptId: job.id } };
+}
+
+/** Too old to send (RECOVERY_MAX_AGE_SECONDS): the caller is told, with a button to run it now. */
+async function expire(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  facts: Pick<AnnouncedFacts, 'identity' | 'time'> & Partial<AnnouncedFacts>,
+  thread: ThreadRef | undefined,
+  reporter: TriggerReporter,
+): Promise<StepOutcome> {
+  const ageMs = deps.clock() - job.acceptedAt;
+  await releaseQuietly(deps, duplicateKey(jobCommand(job), facts.time));
+  await saveAudit(deps, job, facts, {
+    outcome: 'failed',
+    error: { code: 'EXPIRED', message: `not sent: accepted ${Math.round(ageMs / 1000)} s ago` },
+  });
+  await reporter.notTriggered(thread, { kind: 'expired', ageMs }, noticeSubject(job, facts));
+  return { done: { kind: 'expired', attemptId: job.id } };
+}
+
+function noticeSubject(job: TriggerJob, facts: Partial<AnnouncedFacts>): RecoveryNoticeSubject {
+  return {
+    attemptId: job.id,
+    slackUserId: job.origin.slackUserId,
+    flowId: job.command.flowId,
+    flowName: facts.flow?.flowName,
+  };
+}
+
+/**
+ * sent (its answer lost): ask EnOS whether the run exists, as the caller's EnOS user. Found: it is
+ * answered as triggered. Not found: only final once EnOS had every chance to list it, then the
+ * caller is told that nothing was triggered. EnOS unreachable: asked again with backoff, and the
+ * thread says once that it is being checked. Never sent again.
+ */
+async function lookUpSent(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  state: Extract<JobState, { step: 'sent' }>,
+  reporter: TriggerReporter,
+): Promise<StepOutcome> {
+  const { identity, time, sentAt } = state;
+  const settings = deps.recovery;
+  const now = deps.clock();
+  const sent = {
+    flowId: job.command.flowId,
+    triggerTime: time.epochMs,
+    parameters: job.command.parameters,
+    sentAt,
+  };
+  let found: ListedFlowInstance | undefined;
+  try {
+    const listed = await deps.enos.listFlowInstances(identity, {
+      flowId: sent.flowId,
+      fromTriggerTime: sent.triggerTime - TRIGGER_TIME_TOLERANCE_MS,
+      toTriggerTime: sent.triggerTime + TRIGGER_TIME_TOLERANCE_MS,
+    });
+    found = findSentInstance(listed, sent, settings.serverZone);
+  } catch (error) {
+    if (!(error instanceof FlowTriggerError)) throw error;
+    const checks = (state.checks ?? 0) + 1;
+    deps.log('warn', 'could not ask EnOS whether a sent trigger started a run; asking again later', {
+      attemptId: job.id,
+      checks,
+      err: error,
+    });
+    if (!state.checkingSaid) await reporter.checking(state.thread, noticeSubject(job, state));
+    return {
+      next: { ...job, dueAt: now + checkBackoffMs(checks), state: { ...state, checks, checkingSaid: true } },
+    };
+  }
+  const facts: AnnouncedFacts = {
+    identity,
+    time,
+    thread: state.thread,
+    ...(state.flow ? { flow: state.flow } : {}),
+  };
+  if (found) {
+    deps.log('info', 'recovery found the run of a trigger whose answer was lost', {
+      attemptId: job.id,
+      instanceId: found.instanceId,
+    });
+    const flow: Flow = state.flow ?? {
+      flowId: job.command.flowId,
+      flowName: found.flowName,
+      owners: [],
+      visitors: [],
+      parameters: [],
+      tasks: [],
+      locked: false,
+      isUserLocked: false,
+    };
+    return {
+      next: {
+        ...job,
+        state: {
+          step: 'answered',
+          sentAt,
+          answer: { kind: 'triggered', instanceId: found.instanceId, flow },
+          ...facts,
+        },
+      },
+    };
+  }
+  if (!notFoundIsFinal(sentAt, now, settings.enosTimeoutMs)) {
+    return { next: { ...job, dueAt: sentAt + settings.enosTimeoutMs + LISTING_LAG_MS, state } };
+  }
+  deps.log('info', 'recovery: EnOS lists no run for a trigger whose answer was lost; telling the caller', {
+    attemptId: job.id,
+  });
+  await releaseQuietly(deps, duplicateKey(jobCommand(job), time));
+  await saveAudit(deps, job, facts, {
+    outcome: 'failed',
+    error: { code: 'NOT_FOUND_IN_ENOS', message: 'the answer was lost and EnOS lists no such run' },
+  });
+  await reporter.notTriggered(state.thread, { kind: 'not-found' }, noticeSubject(job, state));
+  return { done: { kind: 'failed', attemptId: job.id } };
+}
+
+/**
+ * answered → reported: the audit record, then, for a run, its watch (saved BEFORE the reply, so
+ * that a reported run is always followed), the reply, and the reply's ts on the watch after. A
+ * watch that already exists (a rerun after a crash) means the reply may be out: the watcher posts a
+ * fresh one if it never got its ts, so the step does not post a second.
+ */
+async function report(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  state: Extract<JobState, { step: 'answered' }>,
+  reporter: TriggerReporter,
+  carry: Carry,
+): Promise<StepOutcome> {
+  const facts: AnnouncedFacts = {
+    identity: state.identity,
+    time: state.time,
+    thread: state.thread,
+    ...(state.flow ? { flow: state.flow } : {}),
+  };
+  const announcement = announcementOf(job, facts);
+  const answer = state.answer;
+  if (answer.kind !== 'triggered') {
+    // The error itself when it happened in this run (its EnOS code shows in the reply).
+    const result = carry.sendResult ?? resultOfAnswer(answer, job, state);
+    await saveAudit(deps, job, facts, auditPatch(result));
+    await reporter.reply(state.thread, result, announcement);
+    return { done: { kind: result.kind, attemptId: job.id } };
+  }
+  const result: TriggerResult = {
+    kind: 'triggered',
+    instanceId: answer.instanceId,
+    flow: answer.flow,
+    time: state.time,
+  };
+  await saveAudit(deps, job, { ...facts, flow: answer.flow }, auditPatch(result));
+  const run = newRunOf(job, facts, answer);
+  if (deps.watches && (await deps.watches.exists(answer.instanceId))) {
+    return { next: { ...job, state: { step: 'reported', answer, ...facts } } };
+  }
+  await watchQuietly(deps, { ...run, awaitingReply: true });
+  const posted = await reporter.reply(state.thread, result, announcement);
+  if (posted && deps.watches) {
+    try {
+      await deps.watches.replyPosted(answer.instanceId, posted);
+    } catch (error) {
+      deps.log('warn', 'could not record the run’s reply on its watch; the watcher posts a new one', {
+        instanceId: answer.instanceId,
+        err: error,
+      });
+    }
+  } else if (deps.watches) {
+    await deps.watches.replyPosted(answer.instanceId, undefined).catch(() => undefined);
+  }
+  return { next: { ...job, state: { step: 'reported', answer, ...facts } } };
+}
+
+/** reported → watched: the run's watch exists (recovery creates one that is missing). */
+async function watch(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  state: Extract<JobState, { step: 'reported' }>,
+): Promise<StepOutcome> {
+  const answer = state.answer;
+  if (answer.kind === 'triggered' && deps.watches && !(await deps.watches.exists(answer.instanceId))) {
+    await watchQuietly(deps, newRunOf(job, state, answer));
+  }
+  return {
+    done: {
+      kind: answer.kind,
+      attemptId: job.id,
+      ...(answer.kind === 'triggered' ? { instanceId: answer.instanceId } : {}),
+    },
+  };
+}
+
+function newRunOf(
+  job: TriggerJob,
+  facts: AnnouncedFacts,
+  answer: Extract<RecordedAnswer, { kind: 'triggered' }>,
+): NewRunWatch {
+  return {
+    instanceId: answer.instanceId,
+    teamId: job.origin.teamId,
+    attemptId: job.id,
+    slackUserId: job.origin.slackUserId,
+    identity: {
+      userId: facts.identity.userId,
+      userName: facts.identity.userName,
+      orgId: facts.identity.orgId,
+    },
+    flowId: job.command.flowId,
+    flowName: answer.flow.flowName,
+    triggerTime: facts.time.epochMs,
+    channelId: facts.thread.channelId,
+    threadTs: facts.thread.threadTs,
+    private: facts.thread.private,
+  };
+}
+
+/** The error of a recorded answer, as the reply shows it. */
+class RecordedError extends FlowTriggerError {
+  constructor(
+    readonly code: string,
+    message: string,
+    userMessage: string,
+  ) {
+    super(message, userMessage);
+  }
+}
+
+function recordedAnswer(result: TriggerResult): RecordedAnswer {
+  if (result.kind === 'triggered')
+    return { kind: 'triggered', instanceId: result.instanceId, flow: result.flow };
+  const error = result.error ?? new StoreError(result.kind);
+  return {
+    kind: result.kind,
+    code: result.kind === 'refused' ? result.reason : error.code,
+    message: error.message,
+    userMessage: error.userMessage,
+  };
+}
+
+function resultOfAnswer(
+  answer: Exclude<RecordedAnswer, { kind: 'triggered' }>,
+  job: TriggerJob,
+  facts: AnnouncedFacts,
+): TriggerResult {
+  const error = new RecordedError(answer.code, answer.message, answer.userMessage);
+  if (answer.kind === 'refused') {
+    return {
+      kind: 'refused',
+      reason: answer.code as RefusalReason,
+      flowId: job.command.flowId,
+      identity: facts.identity,
+      error,
+    };
+  }
+  if (answer.kind === 'failed') return { kind: 'failed', error, stage: 'trigger' };
+  return { kind: 'unknown', error };
+}
+
+function jobCommand(job: TriggerJob): TriggerCommand {
+  return {
+    teamId: job.origin.teamId,
+    slackUserId: job.origin.slackUserId,
+    channelId: job.origin.channelId,
+    flowId: job.command.flowId,
+    when: job.command.when,
+    parameters: job.command.parameters,
+    source: job.origin.source,
+  };
+}
+
+async function removeJob(deps: TriggerDeps, job: TriggerJob): Promise<void> {
+  try {
+    await deps.jobs?.remove(job.id);
+  } catch (error) {
+    // Left in the store, a finished job is met again by recovery, which finds its steps done.
+    deps.log('warn', 'could not remove a finished job; recovery will meet it again', {
+      attemptId: job.id,
+      err: error,
+    });
+  }
 }
 
 function auditPatch(result: TriggerResult): Partial<AuditRecord> {
@@ -416,20 +925,5 @@ async function watchQuietly(deps: TriggerDeps, run: NewRunWatch): Promise<void> 
       attemptId: run.attemptId,
       err: error,
     });
-  }
-}
-
-/** The audit record after the fact: failing to write it must not hide the outcome from the user. */
-async function saveQuietly(
-  deps: TriggerDeps,
-  save: (patch: Partial<AuditRecord>) => Promise<void>,
-  patch: Partial<AuditRecord>,
-  record: AuditRecord,
-): Promise<void> {
-  try {
-    await save(patch);
-  } catch (error) {
-    // `save` applied the patch to `record` before it failed: the whole record goes to the log.
-    deps.log('error', 'could not write the audit record; it is logged here instead', { record, err: error });
   }
 }

@@ -6,6 +6,7 @@ import { createEnosHttp } from './enos-http';
 import {
   cancelResultSchema,
   currentTimeSchema,
+  flowInstanceListSchema,
   flowInstanceSchema,
   flowSchema,
   myFlowsSchema,
@@ -234,6 +235,31 @@ export function createEnosClient(options: EnosClientOptions): EnosClient {
         schema: currentTimeSchema,
         idempotent: true,
       });
+    },
+
+    listFlowInstances(caller, query) {
+      return call({
+        method: 'POST',
+        resource: 'flowInstances',
+        action: 'search',
+        caller,
+        // `type` is left out: which scheduling type an instance of Update And Trigger carries is not
+        // documented, so one search must not depend on it. `expression` narrows to the flow's
+        // instance ids (`<flowId>-…`, a fuzzy match: flowId is confirmed on each result). An empty
+        // `status` means every status (inferred from the Java sample).
+        body: {
+          expression: `${query.flowId}-`,
+          owner: '',
+          fromTriggerTime: query.fromTriggerTime,
+          toTriggerTime: query.toTriggerTime,
+          status: '',
+          pagination: { pageNo: 1, pageSize: 50, sorters: [{ field: 'createTime', order: 'DESC' }] },
+        },
+        schema: flowInstanceListSchema,
+        // A search changes nothing: resending it after a dropped connection is safe.
+        idempotent: true,
+        flowId: query.flowId,
+      }).then((instances) => instances.filter((i) => i.flowId === query.flowId));
     },
 
     async close() {

@@ -6,6 +6,7 @@ import type {
   FlowInstanceTask,
   FlowParameter,
   FlowTask,
+  ListedFlowInstance,
   MyFlow,
 } from '../core/ports';
 
@@ -216,6 +217,33 @@ export const flowInstanceSchema = z
       tasks: i.graph,
       owner: i.owner,
       calDt: i.calDt,
+    }),
+  );
+
+/**
+ * List Flow Instances' `data`: `{flowInsts: [FlowInstance…], count}`. Each element as Get Flow
+ * Instance's, plus `createTime` (recovery matches on it). A missing list is an empty one (inferred:
+ * some versions send `null` when nothing matches).
+ */
+export const flowInstanceListSchema = z
+  .object({
+    flowInsts: z
+      .array(z.object({ createTime: timeText }).passthrough())
+      .nullish()
+      .transform((v) => v ?? []),
+  })
+  .transform((data, ctx): ListedFlowInstance[] =>
+    data.flowInsts.flatMap((raw, index) => {
+      const parsed = flowInstanceSchema.safeParse(raw);
+      if (!parsed.success) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `flowInsts[${index}] is not a flow instance`,
+          path: ['flowInsts', index],
+        });
+        return [];
+      }
+      return [{ ...parsed.data, createTime: raw.createTime }];
     }),
   );
 

@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import { FlowTriggerError, StoreError } from '../core/errors';
 import { BudgetExceededError, withinBudget } from '../core/within-budget';
-import type { EnqueueOptions } from '../in-flight';
 import type { ListenerDeps } from './app-deps';
 
 /**
- * How long a listener waits for the caller's link before it answers Slack, which waits 3 s. A store
- * read takes about a millisecond, but behind a burst of requests that the one event loop parses
- * first it can take hundreds; a store slower than this is in trouble, and the trigger then goes to
- * the queue unchecked (below). The form passes what is left of its own 3 s instead.
+ * How long a listener waits for the caller's link before it answers Slack, which waits 3 s; the job
+ * write that follows has INTAKE_BUDGET_MS (1.5 s) of its own. A store read takes about a
+ * millisecond, but behind a burst of requests that the one event loop parses first it can take
+ * hundreds; a store slower than this is in trouble, and the trigger then goes on unchecked (below).
+ * The form passes what is left of its own 3 s instead.
  */
-export const LINK_CHECK_BUDGET_MS = 2000;
+export const LINK_CHECK_BUDGET_MS = 1000;
 
 /** Who asks for a trigger. */
 export interface TriggerCaller {
@@ -20,13 +20,12 @@ export interface TriggerCaller {
   log?: Logger;
 }
 
-/** What became of a trigger request at the door of the queue; only `queued` will run. */
-export type Admission =
-  | { kind: 'queued' }
+/** What the door of the trigger queue knows of the caller; only `linked` goes on to the intake. */
+export type LinkCheck =
+  /** `checked: false`: the store was too slow to say; the trigger reads the link again when it runs. */
+  | { kind: 'linked'; checked: boolean }
   | { kind: 'not-linked' }
-  | { kind: 'store-failed'; error: FlowTriggerError }
-  /** `waiting`: all triggers waiting (`queue-full`), or the caller's own (`share-full`). */
-  | { kind: 'queue-full' | 'share-full'; waiting: number };
+  | { kind: 'store-failed'; error: FlowTriggerError };
 
 /** A caller's key in the trigger queue: their share and their turn. */
 export function queueOwner(teamId: string, slackUserId: string): string {
@@ -34,19 +33,17 @@ export function queueOwner(teamId: string, slackUserId: string): string {
 }
 
 /**
- * Queues a trigger (the command, the form, Run again) for its caller's turn, once their link is
- * known to exist. A caller with no link is answered at once and nothing is queued: a flood from
- * someone who may not trigger anything then costs one store read per request, and takes no place
- * in the queue nor in anyone's turn. The trigger use case reads the link again when it runs (it may
- * have been removed meanwhile).
+ * Reads the caller's link before a trigger request (the command, the form, Run again) becomes a
+ * job and waits for its turn. A caller with no link is answered at once and nothing is recorded or
+ * queued: a flood from someone who may not trigger anything then costs one store read per request,
+ * and takes no place in the queue nor in anyone's turn. The trigger use case reads the link again
+ * when it runs (it may have been removed meanwhile).
  */
-export async function admitTrigger(
+export async function checkCallerLink(
   deps: ListenerDeps,
   caller: TriggerCaller,
-  work: () => Promise<void>,
-  abandon: EnqueueOptions['abandon'],
   budgetMs = LINK_CHECK_BUDGET_MS,
-): Promise<Admission> {
+): Promise<LinkCheck> {
   // The command answers before it makes its child logger (a redaction pass over its bindings).
   const log = (level: 'debug' | 'warn' | 'error', fields: Record<string, unknown>, message: string) =>
     caller.log
@@ -54,11 +51,10 @@ export async function admitTrigger(
       : deps.logger[level]({ team: caller.teamId, user: caller.slackUserId, ...fields }, message);
   try {
     const link = await withinBudget(deps.links.get(caller.teamId, caller.slackUserId), budgetMs);
-    if (!link) {
-      // Not logged per request at info: a flood of them would flood the log too.
-      log('debug', {}, 'trigger refused before the queue: the caller is not linked');
-      return { kind: 'not-linked' };
-    }
+    if (link) return { kind: 'linked', checked: true };
+    // Not logged per request at info: a flood of them would flood the log too.
+    log('debug', {}, 'trigger refused before the queue: the caller is not linked');
+    return { kind: 'not-linked' };
   } catch (error) {
     if (!(error instanceof BudgetExceededError)) {
       log('error', { err: error }, 'trigger refused: could not read the caller’s link');
@@ -71,10 +67,6 @@ export async function admitTrigger(
     // Slow, not failed: refusing would turn a slow store into "nothing was triggered". The queued
     // trigger reads the link again and tells the caller what it finds.
     log('warn', { budgetMs }, 'the caller’s link took long to read: queued unchecked');
+    return { kind: 'linked', checked: false };
   }
-  const enqueued = deps.inFlight.enqueue(work, {
-    owner: queueOwner(caller.teamId, caller.slackUserId),
-    abandon,
-  });
-  return enqueued.queued ? { kind: 'queued' } : { kind: enqueued.reason, waiting: enqueued.waiting };
 }

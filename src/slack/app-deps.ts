@@ -1,6 +1,16 @@
+import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { AuditStore, ClaimStore, Clock, EnosGateway, LinkStore, WatchStore } from '../core/ports';
+import type {
+  AuditStore,
+  ClaimStore,
+  Clock,
+  EnosGateway,
+  JobStore,
+  LinkStore,
+  WatchStore,
+} from '../core/ports';
 import type { InFlight } from '../in-flight';
+import type { JobRunnerState, RecoveryOptions } from './job-runner';
 import type { RunWatcher, WatchSettings } from './run-watcher';
 
 /** Everything the Slack listeners need, handed in by the composition root: no globals. */
@@ -28,6 +38,12 @@ export interface AppDeps {
   enosServerZone?: string;
   /** Answers when the store does: `GET /healthz` is 200 only then (Store.ping). */
   pingStore: () => Promise<void>;
+  /** Trigger jobs: every acknowledged trigger request until it is done. */
+  jobs: JobStore;
+  /** RECOVERY_MAX_AGE_SECONDS, JOB_LEASE_SECONDS; defaults where absent. */
+  recovery?: Partial<RecoveryOptions>;
+  /** ENOS_REQUEST_TIMEOUT_MS: recovery concludes "not found" only after it (+ 60 s). */
+  enosRequestTimeoutMs?: number;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */
@@ -36,4 +52,12 @@ export interface ListenerDeps extends AppDeps {
   zoneOf: (teamId: string, slackUserId: string) => Promise<string>;
   /** Follows triggered runs; built from the Slack client. */
   watcher: RunWatcher;
+  /** The app's Web API client: workers and recovery post with it, whoever received the request. */
+  slackClient: WebClient;
+  /** SLACK_API_TIMEOUT_MS, for posts to a stored response_url. */
+  slackTimeoutMs: number;
+  /** This replica's job leases and queue. */
+  jobRunner: JobRunnerState;
+  /** RECOVERY_MAX_AGE_SECONDS in ms, resolved. */
+  maxAgeMs: number;
 }

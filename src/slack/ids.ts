@@ -86,6 +86,11 @@ export const RUN_ACTION = {
   again: 'run_again',
   /** The form, prefilled with the run's flow and parameters. */
   edit: 'run_edit',
+  /**
+   * Recovery's "Run it now", under a request that was never sent (the app was down longer than
+   * RECOVERY_MAX_AGE_SECONDS): Run again's behaviour, as whoever clicks.
+   */
+  runNow: 'run_now',
 } as const;
 
 /** The block holding the run buttons: the watcher's edits keep it while the run is not finished. */

@@ -28,6 +28,27 @@ export function createRunReporter(client: WebClient, logger: Logger): RunReporte
       }
     },
 
+    async post(watch, view) {
+      const message = { ...runStatusMessage(view, watch.attemptId), unfurl_links: false };
+      const channel = watch.threadTs ? watch.channelId : watch.slackUserId;
+      try {
+        const res = await retryRateLimited(() =>
+          client.chat.postMessage({
+            channel,
+            ...(watch.threadTs ? { thread_ts: watch.threadTs } : {}),
+            ...message,
+          }),
+        );
+        return res.ts ? { channelId: res.channel ?? channel, ts: res.ts } : undefined;
+      } catch (error) {
+        logger.error(
+          { err: error, error: slackErrorCode(error), instanceId: watch.instanceId, channel },
+          'could not post the run’s reply; the end of the run is still announced',
+        );
+        return undefined;
+      }
+    },
+
     async notify(watch, view) {
       const message = {
         ...runFinishedMessage(view, watch.slackUserId, watch.attemptId),

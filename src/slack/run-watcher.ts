@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { type NewRunWatch, newRunWatch } from '../core/new-run-watch';
 import { type PollPassSummary, pollDueWatches } from '../core/poll-due-watches';
-import { type PollResult, type PollWatchDeps, pollWatch } from '../core/poll-watch';
+import { leaseKey, type PollResult, type PollWatchDeps, pollWatch } from '../core/poll-watch';
 import type { AuditStore, ClaimStore, Clock, EnosGateway, WatchStore } from '../core/ports';
 import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../core/watch-policy';
 import { createRunReporter } from './run-reporter';
@@ -42,6 +42,8 @@ export interface RunWatcherOptions {
   /** ENOS_SERVER_TIMEZONE. */
   serverZone: string;
   settings?: Partial<WatchSettings>;
+  /** How long a trigger job may take to record its reply before the watcher posts a new one. */
+  replyGraceMs?: number;
 }
 
 /** The run watcher of one replica. */
@@ -56,6 +58,16 @@ export interface RunWatcher {
   startWatch(run: NewRunWatch): Promise<void>;
   /** Polls one watched run now, whatever its due time (after a cancel), if no replica is polling it. */
   pollNow(instanceId: string): Promise<PollResult>;
+  /**
+   * Whether the run has a watch (a trigger job's rerun does not make a second one); an existing
+   * one is written again, so that it is listed even if its index entry was never written.
+   */
+  exists(instanceId: string): Promise<boolean>;
+  /**
+   * Records the trigger's reply on the run's watch, saved before the reply was posted (undefined:
+   * the reply was private and cannot be edited), under the watch's lease.
+   */
+  replyPosted(instanceId: string, reply: { channelId: string; ts: string } | undefined): Promise<void>;
 }
 
 /**
@@ -79,6 +91,7 @@ export function createRunWatcher(options: RunWatcherOptions): RunWatcher {
     reporter: createRunReporter(options.client, logger),
     ownerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     held,
+    replyGraceMs: options.replyGraceMs,
     log: (level, msg, fields) => logger[level](fields ?? {}, msg),
   };
   let timer: NodeJS.Timeout | undefined;
@@ -151,6 +164,39 @@ export function createRunWatcher(options: RunWatcherOptions): RunWatcher {
 
     pollNow(instanceId) {
       return pollWatch(deps, instanceId, { force: true });
+    },
+
+    async exists(instanceId) {
+      const watch = await options.watches.get(instanceId);
+      if (!watch) return false;
+      // Written again: a replica killed between writing a watch's record and its index entry leaves
+      // a watch no pass would ever list; the trigger's rerun puts it back in the list.
+      await options.watches.put(watch);
+      return true;
+    },
+
+    async replyPosted(instanceId, reply) {
+      const key = leaseKey(instanceId);
+      // A poll holds the lease for a moment at most: wait for it rather than race its write.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const lease = await options.claims.claim(key, deps.ownerId, settings.leaseMs);
+        if (lease.claimed) {
+          try {
+            const watch = await options.watches.get(instanceId);
+            if (!watch) return;
+            const { awaitingReply: _, ...rest } = watch;
+            await options.watches.put({ ...rest, ...(reply ? { reply } : {}) });
+            return;
+          } finally {
+            await options.claims.release(key).catch(() => undefined);
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      logger.warn(
+        { instanceId },
+        'could not record the run’s reply on its watch: the watcher posts a new one',
+      );
     },
   };
 }

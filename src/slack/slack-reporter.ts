@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { TriggerReporter } from '../core/trigger-flow';
 import { retryRateLimited } from './retry-rate-limited';
+import { checkingMessage, notTriggeredMessage } from './ui/recovery-messages';
 import type { SlackMessage } from './ui/slack-message';
 import {
   announcementMessage,
@@ -81,7 +82,51 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
     }
   };
 
+  /**
+   * Recovery's messages: in the thread when there is one, else a DM from the app (a response_url
+   * may have expired by the time recovery runs). A failure is logged, not thrown.
+   */
+  const inThreadOrDm = async (threadTs: string | undefined, channelId: string, message: SlackMessage) => {
+    if (threadTs) {
+      try {
+        await retryRateLimited(() =>
+          client.chat.postMessage({
+            channel: channelId,
+            thread_ts: threadTs,
+            ...message,
+            unfurl_links: false,
+          }),
+        );
+        return;
+      } catch (error) {
+        logger.warn({ err: error, channel: channelId }, 'could not post in the thread; sending a DM instead');
+      }
+    }
+    try {
+      await retryRateLimited(() =>
+        client.chat.postMessage({ channel: ctx.slackUserId, ...message, unfurl_links: false }),
+      );
+    } catch (error) {
+      logger.error(
+        { err: error, user: ctx.slackUserId, text: message.text },
+        'could not reach the caller in Slack',
+      );
+    }
+  };
+
   return {
+    async notTriggered(thread, reason, subject) {
+      await inThreadOrDm(
+        thread?.threadTs,
+        thread?.channelId ?? ctx.channelId,
+        notTriggeredMessage(reason, subject),
+      );
+    },
+
+    async checking(thread, subject) {
+      await inThreadOrDm(thread.threadTs, thread.channelId, checkingMessage(subject));
+    },
+
     async notify(notice) {
       await tellPrivately(noticeMessage(notice, { teamDomain: ctx.teamDomain }));
     },

@@ -20,5 +20,14 @@ export function triggerDepsFrom(deps: ListenerDeps, log: Logger): TriggerDeps {
     log: (level, msg, fields) => log[level](fields ?? {}, msg),
     // Every trigger path (command, form, buttons) starts watching the runs it triggers.
     startWatch: deps.watcher.startWatch,
+    jobs: deps.jobs,
+    watches: { exists: deps.watcher.exists, replyPosted: deps.watcher.replyPosted },
+    leaseMs: deps.jobRunner.leaseMs,
+    maxAgeMs: deps.maxAgeMs,
+    recovery: {
+      maxAgeMs: deps.maxAgeMs,
+      enosTimeoutMs: deps.enosRequestTimeoutMs ?? 15_000,
+      serverZone: deps.enosServerZone ?? 'UTC',
+    },
   };
 }

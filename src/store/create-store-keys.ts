@@ -20,6 +20,10 @@ export interface StoreKeys {
   watch(instanceId: string): string;
   /** The watch list: members are instance IDs, scored by their next poll time. */
   watchIndex(): string;
+  /** One trigger job (keyv). */
+  job(id: string): string;
+  /** The job list: members are job IDs, scored by the time recovery should look at them. */
+  jobIndex(): string;
 }
 
 /**
@@ -40,5 +44,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     claim: (key) => `${prefix}claim:${key}`,
     watch: (instanceId) => `${prefix}watch:${id(instanceId)}`,
     watchIndex: () => `${prefix}watch-index`,
+    job: (jobId) => `${prefix}job:${id(jobId)}`,
+    jobIndex: () => `${prefix}job-index`,
   };
 }

@@ -1,9 +1,10 @@
 import pino, { type Logger } from 'pino';
-import type { AuditStore, ClaimStore, Clock, LinkStore, WatchStore } from '../core/ports';
+import type { AuditStore, ClaimStore, Clock, JobStore, LinkStore, WatchStore } from '../core/ports';
 import type { Backend, BackendContext } from './backend';
 import { createOperationRunner } from './create-operation-runner';
 import { createStoreKeys } from './create-store-keys';
 import { KeyvAuditStore } from './keyv-audit-store';
+import { KeyvJobStore } from './keyv-job-store';
 import { KeyvLinkStore } from './keyv-link-store';
 import { KeyvWatchStore } from './keyv-watch-store';
 import { openSqliteBackend } from './open-sqlite-backend';
@@ -17,6 +18,8 @@ export interface Store {
   audit: AuditStore;
   /** The runs being watched (see src/slack/run-watcher.ts). */
   watches: WatchStore;
+  /** Trigger jobs: what Slack acknowledged, until it is done (see src/core/trigger-job.ts). */
+  jobs: JobStore;
   backend: 'sqlite' | 'redis';
   /** One round trip to the backend (for health checks); rejects with a StoreError. */
   ping(): Promise<void>;
@@ -86,6 +89,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     claims: backend.claims,
     audit: new KeyvAuditStore({ keyv, index, keys, runner, logger }),
     watches: new KeyvWatchStore({ keyv, index, keys, runner, logger }),
+    jobs: new KeyvJobStore({ keyv, index, keys, runner, logger }),
     ping: () => runner.run('answer a ping', () => backend.ping()),
     close: async () => {
       runner.markClosed();

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { AuditRecord, Link, RunWatch } from '../core/ports';
+import type { WhenSpec } from '../core/parse-command';
+import type { AuditRecord, Flow, Link, RunWatch } from '../core/ports';
+import type { ResolvedTime } from '../core/resolve-time';
+import type { TriggerJob } from '../core/trigger-job';
 
 /*
  * Records are validated when written (a bug upstream fails loudly at the write, instead of a link
@@ -62,6 +65,7 @@ export const runWatchSchema = z.object({
   threadTs: z.string().optional(),
   reply: z.object({ channelId: z.string().min(1), ts: z.string().min(1) }).optional(),
   private: z.boolean(),
+  awaitingReply: z.boolean().optional(),
   createdAt: z.number(),
   nextPollAt: z.number(),
   giveUpAt: z.number(),
@@ -71,3 +75,71 @@ export const runWatchSchema = z.object({
   lastStatus: z.number().int().optional(),
   lastPhase: z.string().optional(),
 }) satisfies z.ZodType<RunWatch>;
+
+const identitySchema = z.object({
+  userId: z.string().min(1),
+  orgId: z.string().min(1),
+  userName: z.string(),
+});
+const threadSchema = z.object({
+  channelId: z.string(),
+  threadTs: z.string().optional(),
+  private: z.boolean(),
+});
+/** ResolvedTime, WhenSpec and Flow are the core's own values, written by this app: kept whole. */
+const opaque = <T>() => z.custom<T>((v) => typeof v === 'object' && v !== null);
+const factsShape = {
+  identity: identitySchema,
+  time: opaque<ResolvedTime>(),
+  thread: threadSchema,
+  flow: opaque<Flow>().optional(),
+};
+const answerSchema = z.union([
+  z.object({ kind: z.literal('triggered'), instanceId: z.string().min(1), flow: opaque<Flow>() }),
+  z.object({
+    kind: z.enum(['refused', 'failed', 'unknown']),
+    code: z.string(),
+    message: z.string(),
+    userMessage: z.string(),
+  }),
+]);
+
+/** A TriggerJob as stored: its step a discriminated union, as in core/trigger-job.ts. */
+export const triggerJobSchema = z.object({
+  id: z.string().min(1),
+  origin: z.object({
+    teamId: z.string().min(1),
+    slackUserId: z.string().min(1),
+    channelId: z.string(),
+    teamDomain: z.string().optional(),
+    responseUrl: z.string().optional(),
+    deliveryKey: z.string().min(1),
+    source: z.enum(['command', 'modal', 'button']),
+    again: z.string().optional(),
+  }),
+  command: z.object({
+    flowId: z.number().int(),
+    when: opaque<WhenSpec>(),
+    parameters: z.array(flowParameterSchema),
+  }),
+  acceptedAt: z.number(),
+  dueAt: z.number(),
+  state: z.discriminatedUnion('step', [
+    z.object({ step: z.literal('accepted') }),
+    z.object({ step: z.literal('announced'), ...factsShape }),
+    z.object({
+      step: z.literal('sent'),
+      sentAt: z.number(),
+      checkingSaid: z.boolean().optional(),
+      checks: z.number().int().optional(),
+      ...factsShape,
+    }),
+    z.object({
+      step: z.literal('answered'),
+      sentAt: z.number().optional(),
+      answer: answerSchema,
+      ...factsShape,
+    }),
+    z.object({ step: z.literal('reported'), answer: answerSchema, ...factsShape }),
+  ]),
+}) satisfies z.ZodType<TriggerJob>;

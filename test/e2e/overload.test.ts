@@ -13,7 +13,7 @@ import {
   sendInteraction,
   sendSlashCommand,
 } from '../helpers/slack-requests';
-import { ALICE, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
+import { ALICE, NOW, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
 import { textOf } from '../helpers/text-of';
 
 let t: TestApp;
@@ -191,24 +191,43 @@ describe('a full trigger queue', () => {
 });
 
 describe('shutdown with triggers still queued', () => {
-  it('tells each caller whose trigger never started that nothing was triggered', async () => {
+  it('keeps each trigger that never started in the store, where recovery runs it', async () => {
     t = await startTestApp({ triggers: { concurrency: 1, queueLimit: 5 } });
     t.enos.addFlow({ flowId: 4400, flowName: 'hourly load', owner: 'alice' });
+    t.enos.addFlow({ flowId: 4401, flowName: 'daily sums', owner: 'alice' });
     await occupyTheSlot(500);
-    const queued = [send('4400 REPLACE=a'), send('4400 REPLACE=b')];
+    const queued = [send('4400 REPLACE=a'), send('4401 REPLACE=b')];
     for (const q of queued) expect((await q.response).body).toBe('');
 
     // What app.stop() does once the receiver is closed, with a grace shorter than the first trigger.
     await expect(t.inFlight.drain(50)).resolves.toBe(false);
-    for (const q of queued) {
-      expect(privateTexts(q.responseUrlId)).toEqual([
-        ':x: flow-trigger was restarting before your trigger of flow *4400* got its turn, so nothing was triggered. Try again.',
-      ]);
-    }
     await t.settle();
-    // The one that had started finished and was reported; the others never reached EnOS.
+    // Acknowledged, so not dropped: nobody was told "nothing was triggered", the jobs wait in the store.
+    for (const q of queued) expect(privateTexts(q.responseUrlId)).toEqual([]);
     expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+    const left = await t.store.jobs.listDue(t.clock() + 3_600_000, 10);
+    expect(left.map((j) => [j.command.flowId, j.state.step]).sort()).toEqual([
+      [4400, 'accepted'],
+      [4401, 'accepted'],
+    ]);
+
+    // Once their lease would have lapsed, recovery (here, or on any replica) runs them.
+    t.clock.advance(6000);
+    const pass = await t.recover();
+    expect(pass).toMatchObject({ accepted: 2, outcomes: { triggered: 2 } });
+    const sent = t.enos.requestsOf('flows.updateAndTrigger').map((r) => r.body);
+    expect(sent.slice(1)).toEqual(
+      expect.arrayContaining([
+        { flowId: 4400, triggerTime: NOW, parameters: [{ key: 'REPLACE', value: 'a' }] },
+        { flowId: 4401, triggerTime: NOW, parameters: [{ key: 'REPLACE', value: 'b' }] },
+      ]),
+    );
+    expect(await t.store.jobs.listDue(t.clock() + 3_600_000, 10)).toEqual([]);
     const records = await t.store.audit.listRecent(DEFAULT_TEAM_ID, { limit: 10 });
-    expect(records.map((r) => [r.flowId, r.outcome])).toEqual([[3377, 'triggered']]);
+    expect(records.map((r) => [r.flowId, r.outcome]).sort()).toEqual([
+      [3377, 'triggered'],
+      [4400, 'triggered'],
+      [4401, 'triggered'],
+    ]);
   });
 });

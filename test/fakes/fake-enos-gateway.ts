@@ -2,8 +2,9 @@
  * A fake EnOS API gateway on loopback, for tests of anything that talks to EnOS (the gateway
  * client in src/enos, and end-to-end tests of the Slack app).
  *
- * It serves the token service (`token/get`, `token/refresh`), five batch-processing calls
- * (Get Flow, Get My Flow, Update And Trigger Flow, Get Flow Instance, Cancel Flow Instance) and
+ * It serves the token service (`token/get`, `token/refresh`), six batch-processing calls
+ * (Get Flow, Get My Flow, Update And Trigger Flow, Get Flow Instance, Cancel Flow Instance, List
+ * Flow Instances) and
  * the IAM user list (self-linking by email) over an in-memory EnOS, checks every token and
  * signature exactly as enos-api.md §1 defines them, and answers with EnOS's quirks (JSON-encoded `parameters`/`graph`, padded `;`-separated owners,
  * string flowIds in Get My Flow).
@@ -86,7 +87,9 @@ export type FakeEnosAction =
   // Task logs and server time (a failed run's thread, the server's zone and clock).
   | 'taskInstances.getLog'
   | 'time.getTimeZone'
-  | 'time.getCurrentTime';
+  | 'time.getCurrentTime'
+  // Recovery's route, kept apart from the others.
+  | 'flowInstances.search';
 
 /** A scripted failure for the next request(s) of one action. */
 export type FakeEnosFailure =
@@ -220,7 +223,12 @@ const ROUTES: Record<string, { method: string; actions: Record<string, FakeEnosA
   },
   '/batch-processing-service/v2.1/flowInstances': {
     method: '*',
-    actions: { 'GET get': 'flowInstances.get', 'POST cancel': 'flowInstances.cancel' },
+    actions: {
+      'GET get': 'flowInstances.get',
+      'POST cancel': 'flowInstances.cancel',
+      // Recovery: List Flow Instances.
+      'POST search': 'flowInstances.search',
+    },
   },
   '/enos-iam-service/v2.4/open/user/logintime/list': { method: 'GET', actions: { '': 'iam.listUsers' } },
   // Task logs and server time.
@@ -332,6 +340,9 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
         return json(200, logsAndTime.getTimeZone());
       case 'time.getCurrentTime':
         return json(200, logsAndTime.getCurrentTime());
+      // Recovery: List Flow Instances.
+      case 'flowInstances.search':
+        return json(200, state.listInstances(userId, orgId, r.body));
     }
   }
 

@@ -72,6 +72,8 @@ export interface FakeFlowInstance {
   owner: string;
   userId: string;
   orgId: string;
+  /** Fake clock when the instance was created (List Flow Instances' `createTime`). */
+  createdAt?: number;
 }
 
 /** What a test may pass to `addInstance`. */
@@ -225,6 +227,7 @@ export class FakeEnosState {
       owner: input.owner ?? splitUsers(flow?.owner ?? '')[0] ?? '',
       userId: input.userId ?? '',
       orgId: input.orgId ?? '',
+      createdAt: this.clock(),
     };
     this.instances.set(instance.instanceId, instance);
     return instance;
@@ -435,6 +438,47 @@ export class FakeEnosState {
     instance.status = 8;
     instance.tasks = instance.tasks.map((t) => (t.status === 'SUCCESS' ? t : { ...t, status: 'CANCEL' }));
     return ok(null);
+  }
+
+  // ── List Flow Instances (recovery) ────────────────────────────────────────────────────────────
+
+  /**
+   * List Flow Instances: the instances whose trigger time lies in [fromTriggerTime, toTriggerTime],
+   * whose id or flow name contains `expression`, of the statuses listed in `status` (empty: all),
+   * and of scheduling `type` when one is given (the fake gives Update And Trigger's instances type
+   * 2, as instanceAnswer says). Sorted by createTime, newest first; one page.
+   */
+  listInstances(userId: string, orgId: string, body: unknown): EnosEnvelope {
+    if (!this.user(userId, orgId)) return fail(62101, MSG[62101]);
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const from = typeof b.fromTriggerTime === 'number' ? b.fromTriggerTime : Number.NEGATIVE_INFINITY;
+    const to = typeof b.toTriggerTime === 'number' ? b.toTriggerTime : Number.POSITIVE_INFINITY;
+    const expression = typeof b.expression === 'string' ? b.expression : '';
+    const statuses =
+      typeof b.status === 'string' && b.status.trim() !== ''
+        ? new Set(b.status.split(',').map((x) => Number(x.trim())))
+        : typeof b.status === 'number'
+          ? new Set([b.status])
+          : undefined;
+    if (b.type !== undefined && b.type !== '' && b.type !== 2) return ok({ flowInsts: [], count: 0 });
+    // EnOS stores trigger times to the second.
+    const list = [...this.instances.values()]
+      .filter((i) => {
+        const t = Math.floor(i.triggerTime / 1000) * 1000;
+        return t >= from && t <= to;
+      })
+      .filter(
+        (i) => expression === '' || i.instanceId.includes(expression) || i.flowName.includes(expression),
+      )
+      .filter((i) => !statuses || statuses.has(i.status))
+      .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+    return ok({
+      flowInsts: list.map((i) => ({
+        ...this.instanceAnswer(i),
+        createTime: serverTime(i.createdAt ?? i.triggerTime),
+      })),
+      count: list.length,
+    });
   }
 }
 

@@ -20,6 +20,7 @@ import type { Link } from '../../src/core/ports';
 import { createEnosClient, type EnosClient } from '../../src/enos/create-enos-client';
 import { createInFlight, type InFlight } from '../../src/in-flight';
 import { createLogger } from '../../src/logger';
+import type { JobRecovery, RecoveryOptions } from '../../src/slack/job-runner';
 import type { RunWatcher, WatchSettings } from '../../src/slack/run-watcher';
 import { openStore, type Store } from '../../src/store/open-store';
 import { type FakeEnosGateway, startFakeEnosGateway } from '../fakes/fake-enos-gateway';
@@ -107,6 +108,11 @@ export interface TestAppOptions {
   selfLink?: boolean;
   /** ENOS_SERVER_TIMEZONE (default UTC, the fake EnOS's zone). */
   enosServerZone?: string;
+  /**
+   * Recovery of trigger jobs. Default: no timer (`tickMs: 0`: one pass at start, then tests call
+   * `recover()`), a 5 s job lease, the default RECOVERY_MAX_AGE_SECONDS.
+   */
+  recovery?: Partial<RecoveryOptions>;
   /** TRIGGER_CONCURRENCY, TRIGGER_QUEUE_LIMIT and TRIGGER_QUEUE_PER_USER (default 16, 200, 20, as in production). */
   triggers?: { concurrency: number; queueLimit: number; queuePerUser?: number };
 }
@@ -137,6 +143,8 @@ export interface TestApp {
   watcher: RunWatcher;
   /** One pass of the run watcher at the test clock's time (no timer runs unless `watch.tickMs` is set). */
   tick(): ReturnType<RunWatcher['tick']>;
+  /** One recovery pass over the trigger jobs due at the test clock's time. */
+  recover(): ReturnType<JobRecovery['tick']>;
   /**
    * Dies like a killed process: the HTTP server and connections go, but the watcher releases no
    * lease and finishes nothing. The fakes and the store's data are left for a successor.
@@ -185,6 +193,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     onShareOverload: (event) => logger.warn(event, 'trigger queue share overload'),
   });
   let ids = 0;
+  // Replicas (a shared Slack) must not make the same IDs: each names the jobs it accepts.
+  const idTag = options.slack ? `${randomUUID().slice(0, 4)}-` : '';
   const app = createApp(
     {
       botToken: BOT_TOKEN,
@@ -203,7 +213,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       claims: store.claims,
       audit: store.audit,
       clock,
-      newId: () => `attempt-${++ids}`,
+      newId: () => `attempt-${idTag}${++ids}`,
       defaultZone: 'UTC',
       zoneCacheMs: 60_000,
       admins: [ADMIN.slackUserId],
@@ -214,6 +224,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       enosServerZone: options.enosServerZone ?? 'UTC',
       pingStore: store.ping,
       watch: { tickMs: 0, leaseMs: 5000, ...options.watch },
+      jobs: store.jobs,
+      recovery: { tickMs: 0, leaseMs: 5000, ...options.recovery },
+      enosRequestTimeoutMs: options.enosRequestTimeoutMs ?? 2000,
     },
   );
   const { port } = await app.start();
@@ -263,6 +276,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     link,
     watcher: app.watcher,
     tick: () => app.watcher.tick(),
+    recover: () => app.recovery.tick(),
     async crash() {
       await app.app.stop();
       await enosClient.close();

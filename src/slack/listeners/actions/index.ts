@@ -34,6 +34,7 @@ export function register(app: App, deps: ListenerDeps): void {
     [MODAL_ACTION.when, refresh],
     [RUN_ACTION.cancel, asButton(cancelRun(deps))],
     [RUN_ACTION.again, asButton(runAgain(deps))],
+    [RUN_ACTION.runNow, asButton(runAgain(deps))],
     [RUN_ACTION.edit, asButton(editAndRun(deps))],
     [HOME_TRIGGER_ACTION, asButton(openFormFromHome(deps))],
     [FULL_LOG_ACTION, asButton(showFullLog(deps))],

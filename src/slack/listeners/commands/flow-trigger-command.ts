@@ -1,11 +1,13 @@
 import type { AllMiddlewareArgs, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { claimKey } from '../../../core/claim-key';
 import { FlowTriggerError } from '../../../core/errors';
 import { linkUser, listLinks, unlinkUser } from '../../../core/manage-links';
 import { type ParsedCommand, parseCommand } from '../../../core/parse-command';
-import { admitTrigger } from '../../admit-trigger';
+import { checkCallerLink } from '../../admit-trigger';
 import type { ListenerDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
-import { triggerFromSlack } from '../../trigger-from-slack';
+import { enqueueJob } from '../../job-runner';
+import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
 import { helpMessage } from '../../ui/help-message';
 import { historyMessage, historyNotLinkedMessage } from '../../ui/history-message';
 import { inertMessage } from '../../ui/inert-text';
@@ -13,7 +15,6 @@ import { linkResultMessage, whoamiMessage } from '../../ui/link-messages';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
 import {
-  abandonedMessage,
   busyMessage,
   noticeMessage,
   shareFullMessage,
@@ -98,43 +99,78 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       await deps.inFlight.run(work);
       return;
     }
-    // Triggers wait for a turn (TRIGGER_CONCURRENCY); a caller with no link, or a full queue or
-    // share of it, is answered in the ack, and nothing is claimed, so running the command again
-    // later is safe.
-    const flowId = cmd.flowId;
+    // A caller with no link is answered in the ack, and nothing is recorded or queued. Any other
+    // trigger is a job in the store BEFORE the ack (src/slack/trigger-from-slack.ts): once Slack has
+    // its ack, a crash cannot lose it. It then waits for its caller's turn (TRIGGER_CONCURRENCY);
+    // when the queue, or the caller's share of it, is full, the ack says so and the job is
+    // withdrawn, so running the command again later is safe.
+    const admission = await checkCallerLink(deps, { teamId: command.team_id, slackUserId: command.user_id });
+    if (admission.kind === 'not-linked') {
+      await ack(
+        ephemeral(noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {})),
+      );
+      return;
+    }
+    if (admission.kind === 'store-failed') {
+      await ack(ephemeral(noticeMessage({ kind: 'store-failed', error: admission.error }, {})));
+      return;
+    }
+    const log = deps.logger;
+    let intake: Intake;
+    try {
+      intake = await acceptTrigger(
+        deps,
+        {
+          teamId: command.team_id,
+          slackUserId: command.user_id,
+          channelId: command.channel_id,
+          teamDomain: body.team_domain,
+          responseUrl: command.response_url,
+          // Socket Mode redelivers an envelope it thinks was lost; trigger_id is unique per invocation.
+          deliveryKey: claimKey('command', command.team_id, command.trigger_id),
+          source: 'command',
+        },
+        { flowId: cmd.flowId, when: cmd.when, parameters: cmd.parameters },
+      );
+    } catch (error) {
+      const ref = deps.newId();
+      log.error(
+        { err: error, ref, team: command.team_id, user: command.user_id },
+        'could not record a trigger request',
+      );
+      await ack(ephemeral(notRecordedMessage(error, ref)));
+      return;
+    }
+    if (intake.kind === 'redelivered') {
+      log.info({ team: command.team_id, trigger_id: command.trigger_id }, 'redelivered command ignored');
+      await ack();
+      return;
+    }
     // The listener does not wait for the work: Bolt then lets go of the request while the trigger
     // waits for its turn. inFlight tracks it, and shutdown waits for it.
-    const admission = await admitTrigger(
-      deps,
-      { teamId: command.team_id, slackUserId: command.user_id },
-      work,
-      () => respond(ephemeral(abandonedMessage(flowId))).then(() => {}),
-    );
-    switch (admission.kind) {
-      case 'queued':
-        await ack();
-        return;
-      case 'not-linked':
-        await ack(
-          ephemeral(noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {})),
-        );
-        return;
-      case 'store-failed':
-        await ack(ephemeral(noticeMessage({ kind: 'store-failed', error: admission.error }, {})));
-        return;
-      case 'queue-full':
-        deps.logger.info(
-          { team: command.team_id, user: command.user_id, flowId, waiting: admission.waiting },
-          'trigger refused: the queue is full',
-        );
-        await ack(ephemeral(busyMessage(admission.waiting)));
-        return;
-      case 'share-full':
+    const enqueued = enqueueJob(deps, intake.job, log);
+    if (!enqueued.queued) {
+      await withdrawTrigger(deps, intake.job);
+      if (enqueued.reason === 'share-full') {
         // Logged once per flood by the queue (onShareOverload), not once per request.
-        await ack(ephemeral(shareFullMessage(admission.waiting)));
+        await ack(ephemeral(shareFullMessage(enqueued.waiting)));
         return;
+      }
+      log.info(
+        { team: command.team_id, user: command.user_id, flowId: cmd.flowId, waiting: enqueued.waiting },
+        'trigger refused: the queue is full',
+      );
+      await ack(ephemeral(busyMessage(enqueued.waiting)));
+      return;
     }
   };
+}
+
+/** The store could not record the request: nothing was accepted, and the ack says so. */
+function notRecordedMessage(error: unknown, ref: string): SlackMessage {
+  return error instanceof FlowTriggerError
+    ? textMessage(`:x: ${inertMessage(error.userMessage)}`)
+    : unexpectedErrorMessage(ref);
 }
 
 interface CommandContext {
@@ -157,29 +193,7 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
   };
   switch (cmd.kind) {
     case 'trigger':
-      await triggerFromSlack(
-        deps,
-        {
-          client: ctx.client,
-          channelId: command.channel_id,
-          slackUserId: actorId,
-          teamDomain: ctx.teamDomain,
-          respond,
-          logger: ctx.log,
-          tell: async (message) => {
-            await respond(ephemeral(message));
-          },
-        },
-        {
-          teamId,
-          slackUserId: actorId,
-          channelId: command.channel_id,
-          flowId: cmd.flowId,
-          when: cmd.when,
-          parameters: cmd.parameters,
-          source: 'command',
-        },
-      );
+      // Accepted as a job before the ack (above), never run from here.
       return;
     case 'whoami': {
       const link = await deps.links.get(teamId, actorId);

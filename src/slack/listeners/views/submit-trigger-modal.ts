@@ -1,25 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { claimKey } from '../../../core/claim-key';
 import { FlowTriggerError } from '../../../core/errors';
 import type { FlowParameter } from '../../../core/ports';
-import { type ValidTriggerForm, validateTriggerForm } from '../../../core/validate-trigger-form';
+import { validateTriggerForm } from '../../../core/validate-trigger-form';
 import { withinBudget } from '../../../core/within-budget';
-import { admitTrigger } from '../../admit-trigger';
+import { checkCallerLink } from '../../admit-trigger';
 import type { ListenerDeps } from '../../app-deps';
-import { claimDelivery } from '../../claim-delivery';
 import { MODAL_BLOCK } from '../../ids';
-import { triggerFromSlack } from '../../trigger-from-slack';
+import { enqueueJob } from '../../job-runner';
+import { acceptTrigger, INTAKE_BUDGET_MS, type Intake, withdrawTrigger } from '../../trigger-from-slack';
 import { inertMessage } from '../../ui/inert-text';
-import type { SlackMessage } from '../../ui/slack-message';
-import { textMessage } from '../../ui/slack-message';
-import {
-  abandonedMessage,
-  busyText,
-  notLinkedInlineText,
-  shareFullText,
-  unexpectedErrorMessage,
-} from '../../ui/trigger-messages';
+import { busyText, notLinkedInlineText, shareFullText } from '../../ui/trigger-messages';
 import { decodeModalMetadata, type TriggerModalMetadata } from '../../ui/trigger-modal-metadata';
 import { inlineError } from '../../ui/trigger-modal-text';
 import {
@@ -69,7 +62,7 @@ async function originalParameters(
     return flow.parameters;
   } catch (error) {
     who.log.warn({ err: error, flowId }, 'could not read the flow’s parameters again on submission');
-    const why = error instanceof FlowTriggerError ? ` ${error.userMessage}` : '';
+    const why = error instanceof FlowTriggerError ? ` ${inertMessage(error.userMessage)}` : '';
     return `I could not read flow ${flowId}’s parameters from EnOS to see which ones you changed.${why} Submit again in a moment.`;
   }
 }
@@ -80,7 +73,7 @@ async function originalParameters(
  * runs the same trigger use case as the slash command, after the ack.
  */
 export function submitTriggerModal(deps: ListenerDeps) {
-  return async ({ ack, body, view, client, respond }: SubmitArgs): Promise<void> => {
+  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
     const arrived = performance.now();
     const teamId = body.team?.id ?? view.team_id;
     const slackUserId = body.user.id;
@@ -120,114 +113,77 @@ export function submitTriggerModal(deps: ListenerDeps) {
       return;
     }
     const form = checked.form;
-    // Bolt's `respond` posts to response_urls[0]: the one of "Post in" (response_url_enabled), for the
-    // chosen conversation. It reaches the caller there even where the bot is not a member.
+    // The "Post in" response_url (response_url_enabled), for the chosen conversation: it reaches the
+    // caller there even where the bot is not a member. Stored on the job, so any replica can use it.
     const postIn = body.response_urls?.[0];
-    const privately =
+    const responseUrl =
       postIn?.block_id === MODAL_BLOCK.postIn && postIn.channel_id === form.conversationId
-        ? respond
+        ? postIn.response_url
         : undefined;
-    const tell = async (message: SlackMessage) => {
-      try {
-        if (privately) await privately({ response_type: 'ephemeral', replace_original: false, ...message });
-        else await client.chat.postMessage({ channel: slackUserId, ...message, unfurl_links: false });
-      } catch (error) {
-        log.error({ err: error, text: message.text }, 'could not tell the caller');
-      }
-    };
 
-    // The listener does not wait for the work: Bolt then lets go of the request while the trigger
-    // waits for its turn. inFlight tracks it, and shutdown waits for it.
-    const admission = await admitTrigger(
+    // A caller with no link (removed since the form opened) is told inline; nothing is recorded.
+    const admission = await checkCallerLink(
       deps,
       { teamId, slackUserId, log },
-      async () => {
-        try {
-          // A double click on Submit sends the same view twice; Socket Mode may redeliver it. The view
-          // id is unique per opened form, and only a valid form gets here (a form refused inline stays
-          // open and may be submitted again), so one claim per view means one trigger per form. The
-          // user is part of the key: a view id is only Slack's, and a claim must never let one
-          // user's submission swallow another's.
-          const first = await claimDelivery(deps.claims, 'view', teamId, slackUserId, view.id);
-          if (!first) {
-            log.info('the same form was submitted again (double click or redelivery): ignored');
-            return;
-          }
-          await runTrigger(deps, form, {
-            teamId,
-            slackUserId,
-            teamDomain: body.team?.domain,
-            client,
-            privately,
-            log,
-            tell,
-          });
-        } catch (error) {
-          const ref = deps.newId();
-          log.error({ err: error, ref }, 'trigger form submission failed');
-          await tell(
-            error instanceof FlowTriggerError
-              ? textMessage(`:x: ${inertMessage(error.userMessage)}`)
-              : unexpectedErrorMessage(ref),
-          );
-        }
-      },
-      () => tell(abandonedMessage(form.flowId)),
-      Math.max(0, ANSWER_BUDGET_MS - (performance.now() - arrived)),
+      Math.max(0, ANSWER_BUDGET_MS - INTAKE_BUDGET_MS - (performance.now() - arrived)),
     );
-    switch (admission.kind) {
-      case 'queued':
-        await ack();
-        return;
-      case 'not-linked':
-        await fail({ [MODAL_BLOCK.flow]: notLinkedInlineText(deps.selfLink) });
-        return;
-      case 'store-failed':
-        await fail({ [MODAL_BLOCK.flow]: inlineError(admission.error.userMessage) });
-        return;
-      case 'queue-full':
-        // The form stays open with everything filled in: submitting again later is one click.
-        log.info({ flowId: form.flowId, waiting: admission.waiting }, 'trigger refused: the queue is full');
-        await fail({ [MODAL_BLOCK.flow]: busyText(admission.waiting) });
-        return;
-      case 'share-full':
+    if (admission.kind === 'not-linked') {
+      await fail({ [MODAL_BLOCK.flow]: notLinkedInlineText(deps.selfLink) });
+      return;
+    }
+    if (admission.kind === 'store-failed') {
+      await fail({ [MODAL_BLOCK.flow]: inlineError(admission.error.userMessage) });
+      return;
+    }
+
+    // The job is in the store before the ack: a crash after it cannot lose the request. A double
+    // click on Submit sends the same view twice, and Socket Mode may redeliver it: the view id is
+    // unique per opened form, and only a valid form gets here (a form refused inline stays open and
+    // may be submitted again), so one job per view means one trigger per form.
+    let intake: Intake;
+    try {
+      intake = await acceptTrigger(
+        deps,
+        {
+          teamId,
+          slackUserId,
+          channelId: form.conversationId,
+          teamDomain: body.team?.domain,
+          ...(responseUrl ? { responseUrl } : {}),
+          // Per user and view: a view id is only Slack's, and one user's submission must never
+          // swallow another's.
+          deliveryKey: claimKey('view', teamId, slackUserId, view.id),
+          source: 'modal',
+        },
+        { flowId: form.flowId, when: form.when, parameters: form.parameters },
+      );
+    } catch (error) {
+      log.error({ err: error }, 'could not record the trigger form’s request');
+      const why = error instanceof FlowTriggerError ? ` ${inertMessage(error.userMessage)}` : '';
+      await fail({
+        [MODAL_BLOCK.flow]: inlineError(`Nothing was triggered.${why} Submit again in a moment.`),
+      });
+      return;
+    }
+    if (intake.kind === 'redelivered') {
+      log.info('the same form was submitted again (double click or redelivery): ignored');
+      await ack();
+      return;
+    }
+    // The listener does not wait for the work: Bolt then lets go of the request while the trigger
+    // waits for its turn. inFlight tracks it, and shutdown waits for it.
+    const enqueued = enqueueJob(deps, intake.job, log);
+    if (!enqueued.queued) {
+      await withdrawTrigger(deps, intake.job);
+      // The form stays open with everything filled in: submitting again later is one click.
+      if (enqueued.reason === 'share-full') {
         // Logged once per flood by the queue (onShareOverload), not once per submission.
-        await fail({ [MODAL_BLOCK.flow]: shareFullText(admission.waiting) });
+        await fail({ [MODAL_BLOCK.flow]: shareFullText(enqueued.waiting) });
         return;
+      }
+      log.info({ flowId: form.flowId, waiting: enqueued.waiting }, 'trigger refused: the queue is full');
+      await fail({ [MODAL_BLOCK.flow]: busyText(enqueued.waiting) });
+      return;
     }
   };
-}
-
-interface SubmissionContext {
-  teamId: string;
-  slackUserId: string;
-  teamDomain?: string;
-  client: SubmitArgs['client'];
-  privately?: SubmitArgs['respond'];
-  log: Logger;
-  tell: (message: SlackMessage) => Promise<void>;
-}
-
-function runTrigger(deps: ListenerDeps, form: ValidTriggerForm, ctx: SubmissionContext): Promise<void> {
-  return triggerFromSlack(
-    deps,
-    {
-      client: ctx.client,
-      channelId: form.conversationId,
-      slackUserId: ctx.slackUserId,
-      teamDomain: ctx.teamDomain,
-      respond: ctx.privately,
-      logger: ctx.log,
-      tell: ctx.tell,
-    },
-    {
-      teamId: ctx.teamId,
-      slackUserId: ctx.slackUserId,
-      channelId: form.conversationId,
-      flowId: form.flowId,
-      when: form.when,
-      parameters: form.parameters,
-      source: 'modal',
-    },
-  );
 }
