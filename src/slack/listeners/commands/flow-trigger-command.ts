@@ -163,6 +163,7 @@ export function flowTriggerCommand(deps: ListenerDeps) {
       await ack(ephemeral(busyMessage(enqueued.waiting)));
       return;
     }
+    await ack();
   };
 }
 

@@ -185,5 +185,6 @@ export function submitTriggerModal(deps: ListenerDeps) {
       await fail({ [MODAL_BLOCK.flow]: busyText(enqueued.waiting) });
       return;
     }
+    await ack();
   };
 }
