@@ -86,7 +86,8 @@ function start(storeUrl: string): Proc {
         WATCH_TICK_SECONDS: '1',
         WATCH_POLL_MIN_SECONDS: '1',
         WATCH_POLL_MAX_SECONDS: '1',
-        WATCH_LEASE_SECONDS: '7',
+        // The shortest the configuration allows with these timeouts (a poll may read a failed run's logs).
+        WATCH_LEASE_SECONDS: '17',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -64,6 +64,8 @@ describe('a running app', () => {
   beforeEach(async () => {
     slack = await startFakeSlackApi();
     enos = await startFakeEnosGateway();
+    // An EnOS whose Get Time Zone says GMT+8: the app must read it as Etc/GMT-8.
+    enos.setTimeZone('GMT+8');
   });
   afterEach(async () => {
     await slack.close();

@@ -72,6 +72,7 @@ describe('getTimeZone and getCurrentTime', () => {
   it('are asked without userId or orgId, signed, and answer the zone and the server clock', async () => {
     const clock = manualClock(Date.UTC(2026, 10, 27, 9, 0, 0));
     s = await setUpEnos({ fake: { clock }, client: { clock } });
+    s.enos.setTimeZone('GMT+8');
     expect(await s.client.getTimeZone()).toBe('GMT+8');
     s.enos.setTimeZone('GMT-3');
     expect(await s.client.getTimeZone()).toBe('GMT-3');
@@ -104,6 +105,7 @@ describe('resolveServerZone', () => {
 
   it('asks EnOS when it is unset: GMT+8 is UTC+08:00, Etc/GMT-8', async () => {
     s = await setUpEnos();
+    s.enos.setTimeZone('GMT+8');
     const log = captureLogger();
     expect(await resolveServerZone({ enos: s.client, logger: log.logger })).toEqual({
       zone: 'Etc/GMT-8',

@@ -191,7 +191,7 @@ export interface FakeEnosGateway {
    * "No log found". A taskInstId of an instance without a log answers 62109 too; any other, 62102.
    */
   setTaskLog(taskInstId: string, log: string | null): void;
-  /** What Get Time Zone answers; default `GMT+8`, as EnOS spells its zone. */
+  /** What Get Time Zone answers; default `GMT+0` (the fake writes its times in UTC), as EnOS spells zones. */
   setTimeZone(timeZone: string): void;
   /** Get Current Time answers the fake's clock plus `ms` (default 0): a server clock that is off. */
   setClockOffset(ms: number): void;

@@ -489,8 +489,11 @@ export class FakeEnosState {
 export class FakeEnosLogsAndTime {
   /** Logs by taskInstId; `null` is a task EnOS has no log for (62109 "No log found"). */
   readonly logs = new Map<string, string | null>();
-  /** What Get Time Zone answers (`data.timezone`). EnOS spells it as a fixed offset, `GMT+8`. */
-  timeZone = 'GMT+8';
+  /**
+   * What Get Time Zone answers (`data.timezone`). EnOS spells it as a fixed offset (`GMT+8`); the
+   * fake writes its times in UTC (serverTime), so it says `GMT+0` unless a test changes it.
+   */
+  timeZone = 'GMT+0';
   /** Added to the fake's clock by Get Current Time: the server's clock skew. */
   clockOffsetMs = 0;
 
