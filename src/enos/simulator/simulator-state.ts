@@ -1,4 +1,4 @@
-import type { FlowParameter, FlowTask } from '../../src/core/ports';
+import type { FlowParameter, FlowTask } from '../../core/ports';
 
 /*
  * The in-memory EnOS of the fake gateway: users, flows, instances and the batch-processing rules
