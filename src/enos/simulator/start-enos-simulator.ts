@@ -1,6 +1,8 @@
 /**
- * A fake EnOS API gateway on loopback, for tests of anything that talks to EnOS (the gateway
- * client in src/enos, and end-to-end tests of the Slack app).
+ * The EnOS simulator: an EnOS API gateway on loopback, for `npm run demo` (with `autoProgress` and
+ * the demo's flows, see demo-world.ts) and for the tests of anything that talks to EnOS (the
+ * gateway client in src/enos, and end-to-end tests of the Slack app), which import it as
+ * test/fakes/fake-enos-gateway.
  *
  * It serves the token service (`token/get`, `token/refresh`), six batch-processing calls
  * (Get Flow, Get My Flow, Update And Trigger Flow, Get Flow Instance, Cancel Flow Instance, List
@@ -65,6 +67,7 @@ import {
 } from './simulator-state';
 
 export type {
+  RunPlan,
   FakeEnosTrigger,
   FakeEnosUser,
   FakeFlow,
@@ -151,6 +154,11 @@ export interface FakeEnosGatewayOptions {
    * (inferred); default: the whole list as a bare array.
    */
   iamPageSize?: number;
+  /**
+   * Runs move by themselves on `clock` (WAIT → RUNNING → SUCCESS/FAIL, as each flow's `run` plan
+   * says): the demo. Off by default: tests move runs with `setInstanceStatus`.
+   */
+  autoProgress?: boolean;
 }
 
 /** A running fake gateway. */
@@ -290,7 +298,7 @@ export async function startFakeEnosGateway(options: FakeEnosGatewayOptions = {})
     options.tokenLifetimeSeconds ?? 7200,
     clock,
   );
-  const state = new FakeEnosState(clock);
+  const state = new FakeEnosState(clock, options.autoProgress === true);
   const logsAndTime = new FakeEnosLogsAndTime(state, clock);
   const requests: FakeEnosRequest[] = [];
   const unhandled: FakeEnosRequest[] = [];
