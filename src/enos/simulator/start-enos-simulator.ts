@@ -67,7 +67,6 @@ import {
 } from './simulator-state';
 
 export type {
-  RunPlan,
   FakeEnosTrigger,
   FakeEnosUser,
   FakeFlow,
@@ -75,6 +74,7 @@ export type {
   FakeFlowInstance,
   FakeInstanceInput,
   FakeInstanceTask,
+  RunPlan,
 } from './simulator-state';
 
 /** The calls the fake serves, named `<resource>.<action>`. */
