@@ -244,7 +244,7 @@ export interface AuditRecord {
   zone: string;
   parameters: FlowParameter[];
   /** Where the request came from. */
-  source: 'command' | 'modal' | 'button';
+  source: 'command' | 'modal' | 'button' | 'console';
   /** ISO 8601 instant the request was received. */
   requestedAt: string;
   /** ISO 8601 instant of the last change. */

@@ -4,7 +4,13 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { type NewRunWatch, newRunWatch } from '../core/new-run-watch';
 import { type PollPassSummary, pollDueWatches } from '../core/poll-due-watches';
-import { leaseKey, type PollResult, type PollWatchDeps, pollWatch } from '../core/poll-watch';
+import {
+  leaseKey,
+  type PollResult,
+  type PollWatchDeps,
+  pollWatch,
+  type RunReporter,
+} from '../core/poll-watch';
 import type { AuditStore, ClaimStore, Clock, EnosGateway, WatchStore } from '../core/ports';
 import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../core/watch-policy';
 import { createRunReporter } from './run-reporter';
@@ -32,7 +38,10 @@ export const DEFAULT_WATCH_SETTINGS: WatchSettings = {
 
 /** What {@link createRunWatcher} is built from. */
 export interface RunWatcherOptions {
-  client: WebClient;
+  /** Slack, where the runs' replies are kept current (the Slack run reporter)… */
+  client?: WebClient;
+  /** …or any other reporter (the terminal console). */
+  reporter?: RunReporter;
   enos: EnosGateway;
   watches: WatchStore;
   claims: ClaimStore;
@@ -88,7 +97,7 @@ export function createRunWatcher(options: RunWatcherOptions): RunWatcher {
     policy: settings.policy,
     leaseMs: settings.leaseMs,
     serverZone: options.serverZone,
-    reporter: createRunReporter(options.client, logger),
+    reporter: options.reporter ?? createRunReporter(requireClient(options.client), logger),
     ownerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     held,
     replyGraceMs: options.replyGraceMs,
@@ -199,4 +208,9 @@ export function createRunWatcher(options: RunWatcherOptions): RunWatcher {
       );
     },
   };
+}
+
+function requireClient(client: WebClient | undefined): WebClient {
+  if (!client) throw new Error('createRunWatcher needs a Slack client or a reporter');
+  return client;
 }

@@ -40,7 +40,7 @@ export const auditRecordSchema = z.object({
   triggerTime: z.number(),
   zone: z.string(),
   parameters: z.array(flowParameterSchema),
-  source: z.enum(['command', 'modal', 'button']),
+  source: z.enum(['command', 'modal', 'button', 'console']),
   requestedAt: instant,
   updatedAt: instant,
   channelId: z.string(),
@@ -114,7 +114,7 @@ export const triggerJobSchema = z.object({
     teamDomain: z.string().optional(),
     responseUrl: z.string().optional(),
     deliveryKey: z.string().min(1),
-    source: z.enum(['command', 'modal', 'button']),
+    source: z.enum(['command', 'modal', 'button', 'console']),
     again: z.string().optional(),
   }),
   command: z.object({

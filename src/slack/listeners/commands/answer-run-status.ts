@@ -13,7 +13,7 @@ const NOT_FOUND = new Set([62102, 99404, 62103, 99403]);
 
 /** `/flow-trigger status <instanceId>`: Get Flow Instance as the caller, answered privately. */
 export async function answerRunStatus(
-  deps: ListenerDeps,
+  deps: Pick<ListenerDeps, 'links' | 'enos' | 'admins' | 'selfLink' | 'enosServerZone' | 'clock' | 'logger'>,
   who: { teamId: string; slackUserId: string },
   instanceId: string,
 ): Promise<SlackMessage> {

@@ -1,4 +1,4 @@
-import type { FlowParameter, FlowTask } from '../../src/core/ports';
+import type { FlowParameter, FlowTask } from '../../core/ports';
 
 /*
  * The in-memory EnOS of the fake gateway: users, flows, instances and the batch-processing rules
@@ -43,11 +43,26 @@ export interface FakeFlowInput {
   cycle?: string;
   /** Default `'0 0 1 * * ? *'`. */
   freq?: string;
+  /** How its runs go when the simulator moves runs by itself (`autoProgress`); default {@link DEFAULT_RUN_PLAN}. */
+  run?: RunPlan;
 }
 
+/**
+ * How a run of a flow goes by itself on the simulator's clock: WAIT until its trigger time,
+ * RUNNING for `runMs`, then SUCCESS, or FAIL at task `failAtTask` (whose log is `failureLog`).
+ */
+export interface RunPlan {
+  runMs: number;
+  failAtTask?: string;
+  failureLog?: string;
+}
+
+/** A run takes 30 s of the simulator's clock and succeeds. */
+export const DEFAULT_RUN_PLAN: RunPlan = { runMs: 30_000 };
+
 /** A flow held by the fake (all defaults applied). */
-export type FakeFlow = Required<Omit<FakeFlowInput, 'orgId' | 'desc'>> &
-  Pick<FakeFlowInput, 'orgId' | 'desc'>;
+export type FakeFlow = Required<Omit<FakeFlowInput, 'orgId' | 'desc' | 'run'>> &
+  Pick<FakeFlowInput, 'orgId' | 'desc' | 'run'>;
 
 /** A task of a flow instance. */
 export interface FakeInstanceTask {
@@ -180,9 +195,49 @@ export class FakeEnosState {
   readonly flows = new Map<number, FakeFlow>();
   readonly instances = new Map<string, FakeFlowInstance>();
   readonly triggers: FakeEnosTrigger[] = [];
+  /** The logs of tasks that failed by themselves (`autoProgress`), by taskInstId. */
+  readonly planLogs = new Map<string, string>();
   private readonly lastTriggerAt = new Map<number, number>();
 
-  constructor(private readonly clock: () => number) {}
+  /**
+   * `autoProgress`: runs move by themselves on the clock (the demo). Off by default, so that tests
+   * keep their scripted control with `setInstanceStatus`.
+   */
+  constructor(
+    private readonly clock: () => number,
+    private readonly autoProgress = false,
+  ) {}
+
+  /**
+   * Moves every unfinished run to where its flow's plan puts it now. Called before any answer that
+   * shows a run, so runs progress on the clock without a timer. A run cancelled or set by a test
+   * (a terminal status) stays as it is.
+   */
+  advance(): void {
+    if (!this.autoProgress) return;
+    const now = this.clock();
+    for (const instance of this.instances.values()) {
+      if (TERMINAL.has(instance.status)) continue;
+      const plan = this.flows.get(instance.flowId)?.run ?? DEFAULT_RUN_PLAN;
+      if (now < instance.triggerTime) {
+        this.moveTo(instance, 5, () => 'INIT');
+      } else if (now < instance.triggerTime + plan.runMs) {
+        this.moveTo(instance, 2, () => 'RUNNING');
+      } else if (plan.failAtTask === undefined) {
+        this.moveTo(instance, 1, () => 'SUCCESS');
+      } else {
+        const failAt = instance.tasks.findIndex((t) => t.taskName === plan.failAtTask);
+        this.moveTo(instance, -1, (i) => (i < failAt ? 'SUCCESS' : i === failAt ? 'FAIL' : 'INIT'));
+        const failed = instance.tasks[failAt];
+        if (failed && plan.failureLog !== undefined) this.planLogs.set(failed.taskInstId, plan.failureLog);
+      }
+    }
+  }
+
+  private moveTo(instance: FakeFlowInstance, status: number, taskStatus: (index: number) => string): void {
+    instance.status = status;
+    instance.tasks = instance.tasks.map((t, i) => ({ ...t, status: taskStatus(i) }));
+  }
 
   addUser(user: FakeEnosUser): FakeEnosUser {
     const stored = { locked: false, ...user };
@@ -402,6 +457,7 @@ export class FakeEnosState {
 
   getInstance(userId: string, orgId: string, instanceId: string | undefined): EnosEnvelope {
     if (!this.user(userId, orgId)) return fail(62101, MSG[62101]);
+    this.advance();
     const instance = this.instances.get(instanceId ?? '');
     if (!instance) return fail(62102, MSG.instanceNotFound);
     return ok(this.instanceAnswer(instance));
@@ -429,6 +485,7 @@ export class FakeEnosState {
   cancelInstance(userId: string, orgId: string, body: unknown): EnosEnvelope {
     const user = this.user(userId, orgId);
     if (!user) return fail(62101, MSG[62101]);
+    this.advance();
     const id = (body as { flowInstId?: unknown } | null)?.flowInstId;
     const instance = typeof id === 'string' ? this.instances.get(id) : undefined;
     if (!instance) return fail(62102, MSG.instanceNotFound);
@@ -450,6 +507,7 @@ export class FakeEnosState {
    */
   listInstances(userId: string, orgId: string, body: unknown): EnosEnvelope {
     if (!this.user(userId, orgId)) return fail(62101, MSG[62101]);
+    this.advance();
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const from = typeof b.fromTriggerTime === 'number' ? b.fromTriggerTime : Number.NEGATIVE_INFINITY;
     const to = typeof b.toTriggerTime === 'number' ? b.toTriggerTime : Number.POSITIVE_INFINITY;
@@ -491,7 +549,7 @@ export class FakeEnosLogsAndTime {
   readonly logs = new Map<string, string | null>();
   /**
    * What Get Time Zone answers (`data.timezone`). EnOS spells it as a fixed offset (`GMT+8`); the
-   * fake writes its times in UTC (serverTime), so it says `GMT+0` unless a test changes it.
+   * simulator writes its times in UTC (serverTime), so it says `GMT+0` unless a test changes it.
    */
   timeZone = 'GMT+0';
   /** Added to the fake's clock by Get Current Time: the server's clock skew. */
@@ -516,11 +574,12 @@ export class FakeEnosLogsAndTime {
     const user = this.state.users.get(userId);
     if (!user || user.orgId !== orgId) return fail(62101, MSG[62101]);
     const id = taskInstId ?? '';
+    this.state.advance();
     const known =
       this.logs.has(id) ||
       [...this.state.instances.values()].some((i) => i.tasks.some((t) => t.taskInstId === id));
     if (!known) return fail(62102, MSG.instanceNotFound);
-    const log = this.logs.get(id);
+    const log = this.logs.has(id) ? this.logs.get(id) : this.state.planLogs.get(id);
     if (log === undefined || log === null) return fail(62109, MSG.noLog);
     const cap = maxLength === undefined ? undefined : Number(maxLength);
     if (cap !== undefined && (!Number.isInteger(cap) || cap <= 0)) return fail(62102, MSG.incorrect);

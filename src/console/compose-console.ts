@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AuditStore, ClaimStore, Clock, EnosGateway, LinkStore, WatchStore } from '../core/ports';
+import { DEFAULT_MAX_AGE_MS, runTriggerJob, type TriggerSummary } from '../core/trigger-flow';
+import { type JobCommand, newTriggerJob } from '../core/trigger-job';
+import type { WatchPolicy } from '../core/watch-policy';
+import { answerRunStatus } from '../slack/listeners/commands/answer-run-status';
+import { createRunWatcher } from '../slack/run-watcher';
+import type { SlackMessage } from '../slack/ui/slack-message';
+import type { ConsoleOutput } from './console-output';
+import { CONSOLE_CHANNEL, createConsoleRunReporter, createConsoleTriggerReporter } from './console-reporters';
+
+/**
+ * The core services of the console, composed here on purpose (and small, to switch to a shared
+ * composition later): the trigger use case with the console's reporter, and a run watcher whose
+ * reporter prints progress. Trigger jobs are not written to the store: recovery runs in the Slack
+ * app and could only report to Slack, so a console request lives in this process.
+ */
+export interface ConsoleServicesDeps {
+  enos: EnosGateway;
+  links: LinkStore;
+  claims: ClaimStore;
+  audit: AuditStore;
+  /** The console's own watches: never the Slack app's list, whose watcher would report to Slack. */
+  watches: WatchStore;
+  clock: Clock;
+  logger: Logger;
+  /** The Slack user acted as, and their workspace. */
+  as: { teamId: string; slackUserId: string };
+  zone: string;
+  serverZone: string;
+  admins: string[];
+  selfLink: boolean;
+  watch: { policy: WatchPolicy; tickMs: number };
+  enosTimeoutMs: number;
+  out: ConsoleOutput;
+}
+
+export interface ConsoleServices {
+  trigger(command: JobCommand): Promise<TriggerSummary>;
+  status(instanceId: string): Promise<SlackMessage>;
+  /** The caller's audit records, newest first. */
+  history(flowId: number | undefined, limit: number): ReturnType<AuditStore['listVisible']>;
+  /** Stops the watcher. */
+  stop(): Promise<void>;
+}
+
+export function composeConsole(deps: ConsoleServicesDeps): ConsoleServices {
+  const { as, logger } = deps;
+  const watcher = createRunWatcher({
+    reporter: createConsoleRunReporter(deps.out),
+    enos: deps.enos,
+    watches: deps.watches,
+    claims: deps.claims,
+    audit: deps.audit,
+    clock: deps.clock,
+    logger,
+    serverZone: deps.serverZone,
+    settings: { policy: deps.watch.policy, tickMs: deps.watch.tickMs },
+  });
+  watcher.start();
+  const log = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) =>
+    logger[level](fields ?? {}, msg);
+  const triggerReporter = createConsoleTriggerReporter(deps.out);
+
+  return {
+    trigger(command) {
+      const id = randomUUID();
+      const origin = {
+        teamId: as.teamId,
+        slackUserId: as.slackUserId,
+        channelId: CONSOLE_CHANNEL,
+        deliveryKey: `console:${id}`,
+        source: 'console' as const,
+      };
+      const job = newTriggerJob(id, origin, command, deps.clock(), 60_000);
+      return runTriggerJob(
+        {
+          enos: deps.enos,
+          links: deps.links,
+          claims: deps.claims,
+          audit: deps.audit,
+          clock: deps.clock,
+          newId: randomUUID,
+          zoneOf: async () => deps.zone,
+          admins: deps.admins,
+          selfLink: deps.selfLink,
+          log,
+          startWatch: watcher.startWatch,
+          watches: { exists: watcher.exists, replyPosted: watcher.replyPosted },
+          maxAgeMs: DEFAULT_MAX_AGE_MS,
+          recovery: {
+            maxAgeMs: DEFAULT_MAX_AGE_MS,
+            enosTimeoutMs: deps.enosTimeoutMs,
+            serverZone: deps.serverZone,
+          },
+        },
+        job,
+        triggerReporter,
+      );
+    },
+    status(instanceId) {
+      return answerRunStatus(
+        {
+          links: deps.links,
+          enos: deps.enos,
+          admins: deps.admins,
+          selfLink: deps.selfLink,
+          enosServerZone: deps.serverZone,
+          clock: deps.clock,
+          logger,
+        },
+        as,
+        instanceId,
+      );
+    },
+    history(flowId, limit) {
+      return deps.audit.listVisible(as.teamId, {
+        slackUserId: as.slackUserId,
+        channelId: CONSOLE_CHANNEL,
+        ...(flowId === undefined ? {} : { flowId }),
+        limit,
+      });
+    },
+    stop: () => watcher.stop(2000),
+  };
+}
