@@ -153,6 +153,15 @@ const schema = enosSchema.extend({
   WATCH_POLL_MAX_SECONDS: optional(positiveInt('WATCH_POLL_MAX_SECONDS', 'seconds')).default(300),
   WATCH_TICK_SECONDS: optional(positiveInt('WATCH_TICK_SECONDS', 'seconds')).default(5),
   WATCH_LEASE_SECONDS: optional(positiveInt('WATCH_LEASE_SECONDS', 'seconds')).default(120),
+  // EnOS computes ${cal_dt} as the trigger's server-zone date minus this many days (docs/backfill.md).
+  BACKFILL_CAL_DT_OFFSET_DAYS: optional(
+    intInRange('BACKFILL_CAL_DT_OFFSET_DAYS', 'a whole number of days', 0, 31),
+  ).default(1),
+  BACKFILL_MAX_RUNS: optional(
+    positiveInt('BACKFILL_MAX_RUNS', 'runs').max(1000, {
+      error: 'BACKFILL_MAX_RUNS must be at most 1000: split a longer range into several backfills',
+    }),
+  ).default(100),
   ENOS_SELF_LINK: optional(z.enum(['email'], { error: 'ENOS_SELF_LINK must be "email" or unset' })),
   LOG_LEVEL: optional(
     z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }),
@@ -256,6 +265,8 @@ export interface Config {
     tickMs: number;
     leaseMs: number;
   };
+  /** BACKFILL_CAL_DT_OFFSET_DAYS and BACKFILL_MAX_RUNS. */
+  backfill: { calDtOffsetDays: number; maxRuns: number };
 }
 
 function problemsOf(error: z.ZodError): string[] {
@@ -337,6 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       tickMs: e.WATCH_TICK_SECONDS * 1000,
       leaseMs: e.WATCH_LEASE_SECONDS * 1000,
     },
+    backfill: { calDtOffsetDays: e.BACKFILL_CAL_DT_OFFSET_DAYS, maxRuns: e.BACKFILL_MAX_RUNS },
   };
 }
 

@@ -123,6 +123,7 @@ async function main(): Promise<number> {
       inFlight,
       watches: store.watches,
       enosServerZone,
+      backfill: config.backfill,
       pingStore: store.ping,
       jobs: store.jobs,
       recovery: config.recovery,

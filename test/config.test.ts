@@ -57,7 +57,21 @@ describe('loadConfig', () => {
       },
       recovery: { maxAgeMs: 600_000, leaseMs: 30_000 },
       watch: { maxMs: 86_400_000, pollMinMs: 15_000, pollMaxMs: 300_000, tickMs: 5_000, leaseMs: 120_000 },
+      backfill: { calDtOffsetDays: 1, maxRuns: 100 },
     });
+  });
+
+  it('reads the backfill variables, and says how to fix them', () => {
+    expect(
+      loadConfig({ ...valid, BACKFILL_CAL_DT_OFFSET_DAYS: '0', BACKFILL_MAX_RUNS: '366' }).backfill,
+    ).toEqual({ calDtOffsetDays: 0, maxRuns: 366 });
+    expect(problemsOf({ ...valid, BACKFILL_CAL_DT_OFFSET_DAYS: '-1', BACKFILL_MAX_RUNS: '1001' })).toEqual([
+      'BACKFILL_CAL_DT_OFFSET_DAYS must be between 0 and 31',
+      'BACKFILL_MAX_RUNS must be at most 1000: split a longer range into several backfills',
+    ]);
+    expect(problemsOf({ ...valid, BACKFILL_MAX_RUNS: 'many' })).toEqual([
+      'BACKFILL_MAX_RUNS must be a whole number of runs',
+    ]);
   });
 
   it('reads the recovery variables, and says how to fix them', () => {

@@ -4,6 +4,7 @@
  * Slack's escaping on, which is undone exactly (see `unescape-slack-text.ts`).
  */
 import { LIMITS } from './limits';
+import { type BackfillRequest, parseBackfillTokens } from './parse-backfill';
 import { appendParameter, PARAMETER_HINT } from './parse-parameter';
 import { formatCount, quoteToken, type UsageError, usageError } from './parse-usage-error';
 import { isWhenWord, looksLikeDate, looksLikeTime, parseWhen, type WhenSpec } from './parse-when';
@@ -39,7 +40,9 @@ export type ParsedCommand =
   | { kind: 'status'; instanceId: string }
   /** `history [flowId]`. */
   | { kind: 'history'; flowId?: number }
-  | { kind: 'trigger'; flowId: number; when: WhenSpec; parameters: FlowParameter[] };
+  | { kind: 'trigger'; flowId: number; when: WhenSpec; parameters: FlowParameter[] }
+  /** `backfill 3377 2026-11-01 to 2026-11-07 …`: a preview of the runs (src/core/parse-backfill.ts). */
+  | { kind: 'backfill'; backfill: BackfillRequest };
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: UsageError };
 
@@ -99,6 +102,10 @@ export function parseCommand(text: string): ParseResult {
       return parseStatus(first, args);
     case 'history':
       return parseHistory(first, args);
+    case 'backfill': {
+      const backfill = parseBackfillTokens(args, first);
+      return backfill.ok ? success({ kind: 'backfill', backfill: backfill.backfill }) : backfill;
+    }
   }
   if (keyword !== undefined && /^\d+$/.test(keyword)) return parseTrigger(tokens);
   return unknownStart(first);

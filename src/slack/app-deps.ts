@@ -36,6 +36,8 @@ export interface AppDeps {
   watch?: Partial<WatchSettings>;
   /** ENOS_SERVER_TIMEZONE: the zone EnOS writes run times in (default UTC). */
   enosServerZone?: string;
+  /** BACKFILL_CAL_DT_OFFSET_DAYS, BACKFILL_MAX_RUNS; defaults (1, 100) where absent. */
+  backfill?: { calDtOffsetDays?: number; maxRuns?: number };
   /** Answers when the store does: `GET /healthz` is 200 only then (Store.ping). */
   pingStore: () => Promise<void>;
   /** Trigger jobs: every acknowledged trigger request until it is done. */

@@ -126,6 +126,44 @@ describe('parseCommand: commands other than trigger', () => {
   });
 });
 
+describe('parseCommand: backfill', () => {
+  it('reads the words after `backfill` with the backfill grammar', () => {
+    expect(
+      command('Backfill 3377 2026-11-01 to 2026-11-07 at 02:00 UTC newest first keep going REPLACE=ddee'),
+    ).toEqual({
+      kind: 'backfill',
+      backfill: {
+        flowId: 3377,
+        range: {
+          kind: 'dates',
+          from: { year: 2026, month: 11, day: 1 },
+          to: { year: 2026, month: 11, day: 7 },
+        },
+        at: { hour: 2, minute: 0 },
+        zone: 'UTC',
+        order: 'newest-first',
+        onFailure: 'keep-going',
+        parameters: [{ key: 'REPLACE', value: 'ddee' }],
+      },
+    });
+    expect(command('backfill 3377 last 7 days')).toEqual({
+      kind: 'backfill',
+      backfill: {
+        flowId: 3377,
+        range: { kind: 'last', days: 7 },
+        order: 'oldest-first',
+        onFailure: 'stop',
+        parameters: [],
+      },
+    });
+  });
+
+  it('points a usage error at the word `backfill` when nothing follows it', () => {
+    expect(usage('backfill').token).toBe('backfill');
+    expect(usage('backfill').message).toContain('needs a flow id and the business dates');
+  });
+});
+
 describe('parseCommand: flow id', () => {
   it('accepts a positive safe integer', () => {
     expect(command('1')).toMatchObject({ kind: 'trigger', flowId: 1, when: { kind: 'now' }, parameters: [] });

@@ -108,6 +108,8 @@ export interface TestAppOptions {
   selfLink?: boolean;
   /** ENOS_SERVER_TIMEZONE (default UTC, the fake EnOS's zone). */
   enosServerZone?: string;
+  /** BACKFILL_CAL_DT_OFFSET_DAYS and BACKFILL_MAX_RUNS (default 1 and 100, as in production). */
+  backfill?: { calDtOffsetDays?: number; maxRuns?: number };
   /**
    * Recovery of trigger jobs. Default: no timer (`tickMs: 0`: one pass at start, then tests call
    * `recover()`), a 5 s job lease, the default RECOVERY_MAX_AGE_SECONDS.
@@ -222,6 +224,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       inFlight,
       watches: store.watches,
       enosServerZone: options.enosServerZone ?? 'UTC',
+      ...(options.backfill ? { backfill: options.backfill } : {}),
       pingStore: store.ping,
       watch: { tickMs: 0, leaseMs: 5000, ...options.watch },
       jobs: store.jobs,

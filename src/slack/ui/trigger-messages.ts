@@ -81,7 +81,7 @@ function enosReference(error: FlowTriggerError | undefined): string[] {
   return error ? [`Error: ${error.code}`] : [];
 }
 
-function refusalText(result: Extract<TriggerResult, { kind: 'refused' }>): string {
+export function refusalText(result: Extract<TriggerResult, { kind: 'refused' }>): string {
   const flow = flowLabel(result.flowId, result.flow?.flowName);
   const user = code(result.identity.userName);
   const reasons: Record<RefusalReason, () => string> = {

@@ -22,6 +22,7 @@ import {
   usageErrorMessage,
 } from '../../ui/trigger-messages';
 import { openTriggerModal } from '../views/open-trigger-modal';
+import { answerBackfillPreview } from './answer-backfill-preview';
 import { answerLinkSelf } from './answer-link-self';
 import { answerRunStatus } from './answer-run-status';
 
@@ -236,6 +237,11 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
       return;
     case 'status':
       await respond(ephemeral(await answerRunStatus(deps, { teamId, slackUserId: actorId }, cmd.instanceId)));
+      return;
+    case 'backfill':
+      await respond(
+        ephemeral(await answerBackfillPreview(deps, { teamId, slackUserId: actorId }, cmd.backfill)),
+      );
       return;
     case 'history': {
       // History shows threads and who triggered what: only to someone who may trigger flows.

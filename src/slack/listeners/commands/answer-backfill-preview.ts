@@ -1,0 +1,66 @@
+import type { BackfillRequest } from '../../../core/parse-backfill';
+import { BACKFILL_DEFAULTS, planBackfill } from '../../../core/plan-backfill';
+import type { Flow } from '../../../core/ports';
+import { compareParameters } from '../../../core/preview-trigger';
+import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
+import type { ListenerDeps } from '../../app-deps';
+import { backfillPreviewMessage } from '../../ui/backfill-preview-message';
+import { inertMessage } from '../../ui/inert-text';
+import { type SlackMessage, textMessage } from '../../ui/slack-message';
+import { noticeMessage, refusalText } from '../../ui/trigger-messages';
+
+/**
+ * `/flow-trigger backfill …`: the private preview of a backfill. Get Flow as the caller gives the
+ * checks and the flow's cron (its daily time of day); planBackfill turns the business dates into
+ * trigger times in the server's zone. Nothing is triggered.
+ */
+export async function answerBackfillPreview(
+  deps: ListenerDeps,
+  who: { teamId: string; slackUserId: string },
+  request: BackfillRequest,
+): Promise<SlackMessage> {
+  const link = await deps.links.get(who.teamId, who.slackUserId);
+  if (!link) return noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {});
+  let flow: Flow;
+  try {
+    flow = await deps.enos.getFlow(link, request.flowId);
+  } catch (error) {
+    // Refused (not found, no access, locked user) or failed: checkFailure says which; others throw.
+    const result = checkFailure(error, request.flowId, link);
+    if (result.kind === 'refused') return textMessage(refusalText(result));
+    if (result.kind === 'failed') {
+      return textMessage(
+        `:x: Could not read flow ${request.flowId} from EnOS, so there is no preview: ` +
+          `${inertMessage(result.error.userMessage)}`,
+      );
+    }
+    throw error;
+  }
+  const planned = planBackfill({
+    range: request.range,
+    ...(request.at ? { at: request.at } : {}),
+    ...(request.zone ? { zone: request.zone } : {}),
+    callerZone: request.zone ?? (await deps.zoneOf(who.teamId, who.slackUserId)),
+    serverZone: deps.enosServerZone ?? 'UTC',
+    now: deps.clock(),
+    calDtOffsetDays: deps.backfill?.calDtOffsetDays ?? BACKFILL_DEFAULTS.calDtOffsetDays,
+    maxRuns: deps.backfill?.maxRuns ?? BACKFILL_DEFAULTS.maxRuns,
+    ...(flow.freq ? { freq: flow.freq } : {}),
+    order: request.order,
+  });
+  if (!planned.ok) return textMessage(`:x: No backfill. ${inertMessage(planned.refusal.message)}`);
+  const reason = checkPrerequisites(flow, link);
+  const refusal =
+    reason === undefined
+      ? undefined
+      : refusalText({ kind: 'refused', reason, flowId: flow.flowId, flow, identity: link });
+  return backfillPreviewMessage({
+    flow,
+    identity: link,
+    plan: planned.plan,
+    order: request.order,
+    onFailure: request.onFailure,
+    given: compareParameters(flow.parameters, request.parameters).given,
+    ...(refusal ? { refusal } : {}),
+  });
+}
