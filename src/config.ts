@@ -148,6 +148,14 @@ const schema = enosSchema.extend({
         return zone;
       }),
   ),
+  BACKFILL_CAL_DT_OFFSET_DAYS: optional(
+    intInRange(
+      'BACKFILL_CAL_DT_OFFSET_DAYS',
+      'a whole number of days, the gap between a run’s trigger date and its ${cal_dt} (EnOS’s default is 1)',
+      0,
+      366,
+    ),
+  ).default(1),
   WATCH_MAX_HOURS: optional(positiveNumber('WATCH_MAX_HOURS', 'hours')).default(24),
   WATCH_POLL_MIN_SECONDS: optional(positiveInt('WATCH_POLL_MIN_SECONDS', 'seconds')).default(15),
   WATCH_POLL_MAX_SECONDS: optional(positiveInt('WATCH_POLL_MAX_SECONDS', 'seconds')).default(300),
@@ -237,6 +245,8 @@ export interface Config {
    * fixed offset `GMT+8` becomes `Etc/GMT-8`); undefined when unset: ask EnOS at start.
    */
   enosServerTimezone?: string;
+  /** BACKFILL_CAL_DT_OFFSET_DAYS: a run's `${cal_dt}` is its trigger date in the server's zone minus this. */
+  calDtOffsetDays: number;
   /** Limits of the HTTP server: slow clients are cut off, connections are bounded. */
   http: {
     headersTimeoutMs: number;
@@ -322,6 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       queuePerUser: e.TRIGGER_QUEUE_PER_USER,
     },
     enosServerTimezone: e.ENOS_SERVER_TIMEZONE,
+    calDtOffsetDays: e.BACKFILL_CAL_DT_OFFSET_DAYS,
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,

@@ -127,6 +127,8 @@ async function main(): Promise<number> {
       jobs: store.jobs,
       recovery: config.recovery,
       enosRequestTimeoutMs: config.enos.requestTimeoutMs,
+      previews: store.previews,
+      calDtOffsetDays: config.calDtOffsetDays,
       watch: {
         policy: {
           minIntervalMs: config.watch.pollMinMs,

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       },
       storeUrl: 'sqlite://data/flow-trigger.sqlite',
       auditRetentionDays: 90,
+      calDtOffsetDays: 1,
       admins: [],
       defaultTimezone: 'UTC',
       selfLink: undefined,

@@ -7,6 +7,7 @@ import type {
   EnosGateway,
   JobStore,
   LinkStore,
+  PreviewStore,
   WatchStore,
 } from '../core/ports';
 import type { InFlight } from '../in-flight';
@@ -44,6 +45,10 @@ export interface AppDeps {
   recovery?: Partial<RecoveryOptions>;
   /** ENOS_REQUEST_TIMEOUT_MS: recovery concludes "not found" only after it (+ 60 s). */
   enosRequestTimeoutMs?: number;
+  /** Previewed triggers, for their Trigger button. */
+  previews: PreviewStore;
+  /** BACKFILL_CAL_DT_OFFSET_DAYS (default 1): `${cal_dt}` in a preview. */
+  calDtOffsetDays?: number;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */
