@@ -6,7 +6,7 @@
  */
 import { FlowTriggerError, StoreError } from './errors';
 import type { WhenSpec } from './parse-when';
-import type { ClaimStore, Clock, EnosGateway, EnosIdentity, FlowParameter, LinkStore } from './ports';
+import type { ClaimStore, Clock, EnosGateway, EnosIdentity, Flow, FlowParameter, LinkStore } from './ports';
 import { previewTrigger, type TriggerPreview } from './preview-trigger';
 import { type ResolvedTime, resolveTime } from './resolve-time';
 import {
@@ -48,6 +48,8 @@ export type PreviewOutcome =
   | {
       kind: 'preview';
       identity: EnosIdentity;
+      /** Get Flow's answer: the refusal of a prerequisite names its owners. */
+      flow: Flow;
       preview: TriggerPreview;
       /** An identical request was triggered within the minute: the trigger would be refused as a duplicate. */
       duplicate?: EarlierAttempt;
@@ -79,7 +81,7 @@ export async function previewRequest(deps: PreviewDeps, ask: PreviewAsk): Promis
     return { kind: 'store-failed', error: asStoreError(error) };
   }
 
-  let flow: Awaited<ReturnType<EnosGateway['getFlow']>>;
+  let flow: Flow;
   try {
     flow = await deps.enos.getFlow(identity, ask.flowId);
   } catch (error) {
@@ -103,6 +105,7 @@ export async function previewRequest(deps: PreviewDeps, ask: PreviewAsk): Promis
   return {
     kind: 'preview',
     identity,
+    flow,
     preview,
     ...(duplicate ? { duplicate } : {}),
     when: pinWhen(ask.when, time),
