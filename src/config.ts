@@ -148,15 +148,19 @@ const schema = enosSchema.extend({
         return zone;
       }),
   ),
+  BACKFILL_CAL_DT_OFFSET_DAYS: optional(
+    intInRange(
+      'BACKFILL_CAL_DT_OFFSET_DAYS',
+      'a whole number of days, the gap between a run’s trigger date and its ${cal_dt} (EnOS’s default is 1)',
+      0,
+      366,
+    ),
+  ).default(1),
   WATCH_MAX_HOURS: optional(positiveNumber('WATCH_MAX_HOURS', 'hours')).default(24),
   WATCH_POLL_MIN_SECONDS: optional(positiveInt('WATCH_POLL_MIN_SECONDS', 'seconds')).default(15),
   WATCH_POLL_MAX_SECONDS: optional(positiveInt('WATCH_POLL_MAX_SECONDS', 'seconds')).default(300),
   WATCH_TICK_SECONDS: optional(positiveInt('WATCH_TICK_SECONDS', 'seconds')).default(5),
   WATCH_LEASE_SECONDS: optional(positiveInt('WATCH_LEASE_SECONDS', 'seconds')).default(120),
-  // EnOS computes ${cal_dt} as the trigger's server-zone date minus this many days (docs/backfill.md).
-  BACKFILL_CAL_DT_OFFSET_DAYS: optional(
-    intInRange('BACKFILL_CAL_DT_OFFSET_DAYS', 'a whole number of days', 0, 31),
-  ).default(1),
   BACKFILL_MAX_RUNS: optional(
     positiveInt('BACKFILL_MAX_RUNS', 'runs').max(1000, {
       error: 'BACKFILL_MAX_RUNS must be at most 1000: split a longer range into several backfills',
@@ -265,7 +269,10 @@ export interface Config {
     tickMs: number;
     leaseMs: number;
   };
-  /** BACKFILL_CAL_DT_OFFSET_DAYS and BACKFILL_MAX_RUNS. */
+  /**
+   * BACKFILL_CAL_DT_OFFSET_DAYS (a run's `${cal_dt}` is its trigger date in the server's zone minus
+   * this: docs/backfill.md) and BACKFILL_MAX_RUNS.
+   */
   backfill: { calDtOffsetDays: number; maxRuns: number };
 }
 

@@ -128,6 +128,7 @@ async function main(): Promise<number> {
       jobs: store.jobs,
       recovery: config.recovery,
       enosRequestTimeoutMs: config.enos.requestTimeoutMs,
+      previews: store.previews,
       watch: {
         policy: {
           minIntervalMs: config.watch.pollMinMs,

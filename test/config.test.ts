@@ -66,7 +66,7 @@ describe('loadConfig', () => {
       loadConfig({ ...valid, BACKFILL_CAL_DT_OFFSET_DAYS: '0', BACKFILL_MAX_RUNS: '366' }).backfill,
     ).toEqual({ calDtOffsetDays: 0, maxRuns: 366 });
     expect(problemsOf({ ...valid, BACKFILL_CAL_DT_OFFSET_DAYS: '-1', BACKFILL_MAX_RUNS: '1001' })).toEqual([
-      'BACKFILL_CAL_DT_OFFSET_DAYS must be between 0 and 31',
+      'BACKFILL_CAL_DT_OFFSET_DAYS must be between 0 and 366',
       'BACKFILL_MAX_RUNS must be at most 1000: split a longer range into several backfills',
     ]);
     expect(problemsOf({ ...valid, BACKFILL_MAX_RUNS: 'many' })).toEqual([

@@ -3,20 +3,13 @@
  * Slack, no clock, no I/O. The grammar is docs/product.md §1; the text arrives with
  * Slack's escaping on, which is undone exactly (see `unescape-slack-text.ts`).
  */
-import { LIMITS } from './limits';
 import { type BackfillRequest, parseBackfillTokens } from './parse-backfill';
-import { appendParameter, PARAMETER_HINT } from './parse-parameter';
-import { formatCount, quoteToken, type UsageError, usageError } from './parse-usage-error';
-import { isWhenWord, looksLikeDate, looksLikeTime, parseWhen, type WhenSpec } from './parse-when';
+import { parsePreviewTokens } from './parse-preview';
+import { parseFlowId, parseTrigger, readTokens, TRIGGER_EXAMPLE } from './parse-trigger';
+import { quoteToken, type UsageError, usageError } from './parse-usage-error';
+import { isWhenWord, type WhenSpec } from './parse-when';
 import type { FlowParameter } from './ports';
-import {
-  segmentsText,
-  type Token,
-  tokenizeCommand,
-  tokenShown,
-  tokenText,
-  tokenWord,
-} from './tokenize-command';
+import { type Token, tokenShown, tokenText, tokenWord } from './tokenize-command';
 import { parseSlackEntity } from './unescape-slack-text';
 
 export { validateParameterKey, validateParameterValue } from './parse-parameter';
@@ -42,13 +35,15 @@ export type ParsedCommand =
   | { kind: 'history'; flowId?: number }
   | { kind: 'trigger'; flowId: number; when: WhenSpec; parameters: FlowParameter[] }
   /** `backfill 3377 2026-11-01 to 2026-11-07 …`: a preview of the runs (src/core/parse-backfill.ts). */
-  | { kind: 'backfill'; backfill: BackfillRequest };
+  | { kind: 'backfill'; backfill: BackfillRequest }
+  /** `preview <trigger>`: every check and the exact request, nothing sent (docs/product.md, "Preview"). */
+  | { kind: 'preview'; flowId: number; when: WhenSpec; parameters: FlowParameter[] };
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: UsageError };
 
-const EXAMPLE = '`/flow-trigger 3377 at 14:00 REPLACE=ddee`';
+const EXAMPLE = TRIGGER_EXAMPLE;
 const LINK_FORM = '`link @user enosUserId enosUserName [orgId]`, like `link @ana u15426865866571 ana.lopez`';
-const COMMANDS = '`help`, `whoami`, `status`, `history`, `link`, `unlink`, `links`';
+const COMMANDS = '`help`, `whoami`, `status`, `history`, `preview`, `backfill`, `link`, `unlink`, `links`';
 
 // Slack member IDs: U… for users, W… for Enterprise Grid users. EnOS IDs are u…/o… and digits.
 const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
@@ -63,26 +58,8 @@ const MAX_ENOS_USER_NAME_LENGTH = 128;
  * command or a usage error that points at the offending token.
  */
 export function parseCommand(text: string): ParseResult {
-  if (text.length > LIMITS.maxTextLength) {
-    return failure(
-      `The command is too long (${formatCount(text.length)} characters; the limit is ` +
-        `${formatCount(LIMITS.maxTextLength)}). For many parameters, run \`/flow-trigger\` without text to open the form.`,
-    );
-  }
-  const tokenized = tokenizeCommand(text);
-  if (!tokenized.ok) {
-    const { raw, quote, key } = tokenized.unterminated;
-    const shown = tokenShown({ raw });
-    const opener =
-      key === undefined
-        ? `The quote ${quote}`
-        : `The quote ${quote} that opens the value of ${quoteToken(tokenShown({ raw: key }))}`;
-    return failure(
-      `${opener} is never closed (in ${quoteToken(shown)}). ` +
-        'Close it with a matching quote before the next space or the end, like `KEY="a b"`.',
-      shown,
-    );
-  }
+  const tokenized = readTokens(text);
+  if (!tokenized.ok) return tokenized;
   const { tokens } = tokenized;
   const [first, ...args] = tokens;
   if (!first) return success({ kind: 'modal' });
@@ -106,8 +83,15 @@ export function parseCommand(text: string): ParseResult {
       const backfill = parseBackfillTokens(args, first);
       return backfill.ok ? success({ kind: 'backfill', backfill: backfill.backfill }) : backfill;
     }
+    case 'preview': {
+      const preview = parsePreviewTokens(args);
+      return preview.ok ? success({ kind: 'preview', ...preview.preview }) : preview;
+    }
   }
-  if (keyword !== undefined && /^\d+$/.test(keyword)) return parseTrigger(tokens);
+  if (keyword !== undefined && /^\d+$/.test(keyword)) {
+    const trigger = parseTrigger(tokens);
+    return trigger.ok ? success({ kind: 'trigger', ...trigger.trigger }) : trigger;
+  }
   return unknownStart(first);
 }
 
@@ -149,89 +133,6 @@ function noArguments(command: Token, args: readonly Token[]): ParseResult | unde
 function tooMany(extra: Token, form: string): ParseResult {
   const shown = tokenShown(extra);
   return failure(`${quoteToken(shown)} is one argument too many. Expected ${form}.`, shown);
-}
-
-/** A positive whole number within JavaScript's exact range, or why not. */
-function parseFlowId(token: Token): { ok: true; flowId: number } | { ok: false; error: UsageError } {
-  const shown = tokenShown(token);
-  const word = tokenWord(token);
-  const hint = `A flow id is a positive whole number, like ${EXAMPLE}.`;
-  if (word === undefined || !/^\d+$/.test(word)) {
-    return failure(`${quoteToken(shown)} is not a flow id. ${hint}`, shown);
-  }
-  const flowId = Number(word);
-  if (flowId === 0) {
-    return failure(`${quoteToken(shown)} is not a flow id: flow ids start at 1. ${hint}`, shown);
-  }
-  if (!Number.isSafeInteger(flowId)) {
-    return failure(`${quoteToken(shown)} is too large to be a flow id. ${hint}`, shown);
-  }
-  return { ok: true, flowId };
-}
-
-function parseTrigger(tokens: readonly Token[]): ParseResult {
-  const flowId = parseFlowId(tokens[0]!);
-  if (!flowId.ok) return flowId;
-  const when = parseWhen(tokens, 1);
-  if (!when.ok) return when;
-  const parameters: FlowParameter[] = [];
-  for (let index = when.next; index < tokens.length; index++) {
-    const token = tokens[index]!;
-    if (token.value === undefined || token.quoted === 'head') {
-      return notAParameter(tokens, index, when.next, when.when !== undefined);
-    }
-    const problem = appendParameter(parameters, segmentsText(token.head), segmentsText(token.value));
-    if (problem) return failure(problem, tokenShown(token));
-  }
-  return success({ kind: 'trigger', flowId: flowId.flowId, when: when.when ?? { kind: 'now' }, parameters });
-}
-
-/**
- * Explains a token in parameter position that is not `KEY=VALUE`, guessing the likely mistake:
- * a time without `at`, a `when` in the wrong place, spaces around `=`, an unquoted value with spaces.
- */
-function notAParameter(
-  tokens: readonly Token[],
-  index: number,
-  firstParameter: number,
-  hasWhen: boolean,
-): ParseResult {
-  const token = tokens[index]!;
-  const shown = tokenShown(token);
-  const word = tokenWord(token);
-  const problem = `${quoteToken(shown)} is not a parameter.`;
-  const fail = (hint: string) => failure(`${problem} ${hint}`, shown);
-  if (token.quoted === 'head' && tokenText(token).includes('=')) {
-    return fail('Quote only the value, like `KEY="a b"`.');
-  }
-  if (word !== undefined) {
-    if (index === firstParameter && !hasWhen && looksLikeTime(word)) {
-      return fail(`Did you mean \`at ${word}\`?`);
-    }
-    if (index === firstParameter && !hasWhen && looksLikeDate(word)) {
-      const next = tokenWord(tokens[index + 1]);
-      const time = next !== undefined && looksLikeTime(next) ? next : 'HH:MM';
-      return fail(`Did you mean \`on ${word} at ${time}\`?`);
-    }
-    if (isWhenWord(word)) {
-      const message =
-        index === firstParameter
-          ? `${quoteToken(shown)} is one time too many: give one time, like ${EXAMPLE}.`
-          : `${quoteToken(shown)} comes after the parameters: the time goes right after the flow id, like ${EXAMPLE}.`;
-      return failure(message, shown);
-    }
-  }
-  const previous = index > firstParameter ? tokens[index - 1] : undefined;
-  const spacedEquals =
-    tokens[index + 1]?.raw.startsWith('=') || (previous?.raw.endsWith('=') === true && !previous.quoted);
-  if (spacedEquals) return fail('Write a parameter without spaces around `=`, like REPLACE=ddee.');
-  if (previous?.value !== undefined) {
-    const key = segmentsText(previous.head);
-    return fail(
-      `If it belongs to the value of ${quoteToken(key)}, put the whole value in quotes: \`${key}="a b"\`.`,
-    );
-  }
-  return fail(PARAMETER_HINT);
 }
 
 /** `<@U123|name>`, `<@U123>` or a raw member ID `U0123ABCD`; anything else is refused. */

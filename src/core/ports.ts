@@ -1,3 +1,4 @@
+import type { WhenSpec } from './parse-when';
 import type { TriggerJob } from './trigger-job';
 
 /**
@@ -363,4 +364,31 @@ export interface JobStore {
   remove(id: string): Promise<void>;
   /** Jobs due at `now` (dueAt ≤ now), most overdue first, at most `limit`. */
   listDue(now: number, limit: number): Promise<TriggerJob[]>;
+}
+
+/**
+ * A previewed trigger, kept for its Trigger button (product.md, "Preview (dry run)"): the button
+ * carries only `id`, so what runs is what was shown, whatever a payload says.
+ */
+export interface StoredPreview {
+  id: string;
+  teamId: string;
+  /** The previewer: only they may trigger it. */
+  slackUserId: string;
+  channelId: string;
+  flowId: number;
+  /** What the Trigger button sends: `now` and `in …` as asked, an explicit time pinned to the instant shown. */
+  when: WhenSpec;
+  /** The instant shown for an explicit time; absent for `now` and `in …`, resolved again at the click. */
+  pinnedEpochMs?: number;
+  /** The previewed time was back-dated: a time that was ahead and has passed since is not back-dated silently. */
+  backdated: boolean;
+  parameters: FlowParameter[];
+  createdAt: number;
+}
+
+/** Previews by id, each for a while (a keyv record with a TTL, on either backend). */
+export interface PreviewStore {
+  put(preview: StoredPreview, ttlMs: number): Promise<void>;
+  get(teamId: string, id: string): Promise<StoredPreview | undefined>;
 }

@@ -897,7 +897,8 @@ function auditPatch(result: TriggerResult): Partial<AuditRecord> {
   }
 }
 
-function parseEarlier(value: string): EarlierAttempt {
+/** The duplicate guard's stored value; exported for the preview, which reads the guard without claiming it. */
+export function parseEarlier(value: string): EarlierAttempt {
   try {
     const parsed = JSON.parse(value) as EarlierAttempt;
     if (typeof parsed.attemptId === 'string') return parsed;

@@ -7,6 +7,7 @@ import type {
   EnosGateway,
   JobStore,
   LinkStore,
+  PreviewStore,
   WatchStore,
 } from '../core/ports';
 import type { InFlight } from '../in-flight';
@@ -46,6 +47,8 @@ export interface AppDeps {
   recovery?: Partial<RecoveryOptions>;
   /** ENOS_REQUEST_TIMEOUT_MS: recovery concludes "not found" only after it (+ 60 s). */
   enosRequestTimeoutMs?: number;
+  /** Previewed triggers, for their Trigger button. */
+  previews: PreviewStore;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */

@@ -103,3 +103,6 @@ export const HOME_TRIGGER_ACTION = 'home_trigger_flow';
 export const FULL_LOG_ACTION = 'task_full_log';
 /** The small modal the Full log button opens at once, then fills with the outcome. */
 export const FULL_LOG_MODAL_CALLBACK = 'task_full_log_modal';
+
+/** A preview's Trigger button: its value is the preview's id in the store, nothing else. */
+export const PREVIEW_TRIGGER_ACTION = 'preview_trigger';

@@ -24,6 +24,8 @@ export interface StoreKeys {
   job(id: string): string;
   /** The job list: members are job IDs, scored by the time recovery should look at them. */
   jobIndex(): string;
+  /** One previewed trigger (keyv), for its Trigger button. */
+  preview(teamId: string, id: string): string;
 }
 
 /**
@@ -46,5 +48,6 @@ export function createStoreKeys(prefix: string): StoreKeys {
     watchIndex: () => `${prefix}watch-index`,
     job: (jobId) => `${prefix}job:${id(jobId)}`,
     jobIndex: () => `${prefix}job-index`,
+    preview: (teamId, previewId) => `${prefix}preview:${id(teamId)}:${id(previewId)}`,
   };
 }

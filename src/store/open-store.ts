@@ -1,11 +1,20 @@
 import pino, { type Logger } from 'pino';
-import type { AuditStore, ClaimStore, Clock, JobStore, LinkStore, WatchStore } from '../core/ports';
+import type {
+  AuditStore,
+  ClaimStore,
+  Clock,
+  JobStore,
+  LinkStore,
+  PreviewStore,
+  WatchStore,
+} from '../core/ports';
 import type { Backend, BackendContext } from './backend';
 import { createOperationRunner } from './create-operation-runner';
 import { createStoreKeys } from './create-store-keys';
 import { KeyvAuditStore } from './keyv-audit-store';
 import { KeyvJobStore } from './keyv-job-store';
 import { KeyvLinkStore } from './keyv-link-store';
+import { KeyvPreviewStore } from './keyv-preview-store';
 import { KeyvWatchStore } from './keyv-watch-store';
 import { openSqliteBackend } from './open-sqlite-backend';
 import { parseStoreUrl } from './parse-store-url';
@@ -20,6 +29,8 @@ export interface Store {
   watches: WatchStore;
   /** Trigger jobs: what Slack acknowledged, until it is done (see src/core/trigger-job.ts). */
   jobs: JobStore;
+  /** Previewed triggers, for their Trigger button (see src/core/preview-request.ts). */
+  previews: PreviewStore;
   backend: 'sqlite' | 'redis';
   /** One round trip to the backend (for health checks); rejects with a StoreError. */
   ping(): Promise<void>;
@@ -90,6 +101,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     audit: new KeyvAuditStore({ keyv, index, keys, runner, logger }),
     watches: new KeyvWatchStore({ keyv, index, keys, runner, logger }),
     jobs: new KeyvJobStore({ keyv, index, keys, runner, logger }),
+    previews: new KeyvPreviewStore({ keyv, keys, runner, logger }),
     ping: () => runner.run('answer a ping', () => backend.ping()),
     close: async () => {
       runner.markClosed();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { WhenSpec } from '../core/parse-command';
-import type { AuditRecord, Flow, Link, RunWatch } from '../core/ports';
+import type { AuditRecord, Flow, Link, RunWatch, StoredPreview } from '../core/ports';
 import type { ResolvedTime } from '../core/resolve-time';
 import type { TriggerJob } from '../core/trigger-job';
 
@@ -143,3 +143,17 @@ export const triggerJobSchema = z.object({
     z.object({ step: z.literal('reported'), answer: answerSchema, ...factsShape }),
   ]),
 }) satisfies z.ZodType<TriggerJob>;
+
+/** A StoredPreview as stored. */
+export const storedPreviewSchema = z.object({
+  id: z.string().min(1),
+  teamId: z.string().min(1),
+  slackUserId: z.string().min(1),
+  channelId: z.string(),
+  flowId: z.number().int(),
+  when: opaque<WhenSpec>(),
+  pinnedEpochMs: z.number().optional(),
+  backdated: z.boolean(),
+  parameters: z.array(flowParameterSchema),
+  createdAt: z.number(),
+}) satisfies z.ZodType<StoredPreview>;

@@ -185,9 +185,7 @@ describe('parseCommand: flow id', () => {
       token: 'REPLACE=ddee',
     });
     expect(usage('at 14:00 REPLACE=ddee').message).toMatch(/The flow id is missing/);
-    expect(usage('trigger 3377').message).toMatchInlineSnapshot(
-      `"\`trigger\` is neither a flow id nor a command. Expected a flow id (a number), like \`/flow-trigger 3377 at 14:00 REPLACE=ddee\`, or one of \`help\`, \`whoami\`, \`status\`, \`history\`, \`link\`, \`unlink\`, \`links\`."`,
-    );
+    expect(usage('trigger 3377').message).toMatchInlineSnapshot(`"\`trigger\` is neither a flow id nor a command. Expected a flow id (a number), like \`/flow-trigger 3377 at 14:00 REPLACE=ddee\`, or one of \`help\`, \`whoami\`, \`status\`, \`history\`, \`preview\`, \`backfill\`, \`link\`, \`unlink\`, \`links\`."`);
     expect(usage('-3377').token).toBe('-3377');
     expect(usage('3377.5').token).toBe('3377.5');
   });

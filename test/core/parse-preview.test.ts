@@ -90,4 +90,31 @@ describe('parsePreview', () => {
       }),
     );
   });
+
+  it('is wired into the command parser: `preview <text>` reads <text> as a trigger', () => {
+    const tail = fc.array(
+      fc.constantFrom('at', '14:00', 'tomorrow', 'UTC', 'in', '1h', 'K=v', 'K="a b"', 'x', '"'),
+      {
+        maxLength: 6,
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1e6 }),
+        tail,
+        fc.constantFrom('preview', 'PREVIEW', 'Preview'),
+        (flowId, words, word) => {
+          const text = [String(flowId), ...words].join(' ');
+          const trigger = parseCommand(text);
+          const command = parseCommand(`${word} ${text}`);
+          if (!trigger.ok) return expect(command).toEqual(trigger);
+          if (trigger.command.kind !== 'trigger') throw new Error('a flow id starts a trigger');
+          const { flowId: id, when, parameters } = trigger.command;
+          expect(command).toEqual({ ok: true, command: { kind: 'preview', flowId: id, when, parameters } });
+        },
+      ),
+    );
+    expect(parseCommand('preview')).toEqual(parsePreview(''));
+    expect(parseCommand('preview help')).toEqual(parsePreview('help'));
+  });
 });

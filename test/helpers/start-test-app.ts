@@ -230,6 +230,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       jobs: store.jobs,
       recovery: { tickMs: 0, leaseMs: 5000, ...options.recovery },
       enosRequestTimeoutMs: options.enosRequestTimeoutMs ?? 2000,
+      previews: store.previews,
     },
   );
   const { port } = await app.start();

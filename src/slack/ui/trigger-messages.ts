@@ -82,6 +82,11 @@ function enosReference(error: FlowTriggerError | undefined): string[] {
 }
 
 export function refusalText(result: Extract<TriggerResult, { kind: 'refused' }>): string {
+  return `:no_entry: Not triggered. ${refusalReason(result)}`;
+}
+
+/** Why a trigger was (or would be) refused, and what to do; the preview says it too. */
+export function refusalReason(result: Extract<TriggerResult, { kind: 'refused' }>): string {
   const flow = flowLabel(result.flowId, result.flow?.flowName);
   const user = code(result.identity.userName);
   const reasons: Record<RefusalReason, () => string> = {
@@ -101,7 +106,7 @@ export function refusalText(result: Extract<TriggerResult, { kind: 'refused' }>)
     'no-tasks': () =>
       `Flow ${flow} has no task, so EnOS cannot run it. Add a task to the flow in EnOS first.`,
   };
-  return `:no_entry: Not triggered. ${reasons[result.reason]()}`;
+  return reasons[result.reason]();
 }
 
 function ownersOf(result: Extract<TriggerResult, { kind: 'refused' }>): string {

@@ -1,6 +1,12 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ListenerDeps } from '../../app-deps';
-import { FULL_LOG_ACTION, HOME_TRIGGER_ACTION, MODAL_ACTION, RUN_ACTION } from '../../ids';
+import {
+  FULL_LOG_ACTION,
+  HOME_TRIGGER_ACTION,
+  MODAL_ACTION,
+  PREVIEW_TRIGGER_ACTION,
+  RUN_ACTION,
+} from '../../ids';
 import { cancelRun } from './cancel-run';
 import { editAndRun } from './edit-and-run';
 import { openFormFromHome } from './open-form-from-home';
@@ -8,6 +14,7 @@ import type { RunButtonArgs } from './read-run-button';
 import { refreshTriggerModal } from './refresh-trigger-modal';
 import { runAgain } from './run-again';
 import { showFullLog } from './show-full-log';
+import { triggerPreview } from './trigger-preview';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -38,6 +45,7 @@ export function register(app: App, deps: ListenerDeps): void {
     [RUN_ACTION.edit, asButton(editAndRun(deps))],
     [HOME_TRIGGER_ACTION, asButton(openFormFromHome(deps))],
     [FULL_LOG_ACTION, asButton(showFullLog(deps))],
+    [PREVIEW_TRIGGER_ACTION, asButton(triggerPreview(deps))],
   ]);
   const actionIds = new RegExp(`^(?:${[...routes.keys()].map(escapeRegExp).join('|')})$`);
   app.action<BlockAction>(actionIds, async (args) => {

@@ -24,6 +24,7 @@ import {
 import { openTriggerModal } from '../views/open-trigger-modal';
 import { answerBackfillPreview } from './answer-backfill-preview';
 import { answerLinkSelf } from './answer-link-self';
+import { answerPreview } from './answer-preview';
 import { answerRunStatus } from './answer-run-status';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -263,6 +264,20 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
       );
       return;
     }
+    case 'preview':
+      await respond(
+        ephemeral(
+          await answerPreview(deps, {
+            teamId,
+            slackUserId: actorId,
+            channelId: command.channel_id,
+            flowId: cmd.flowId,
+            when: cmd.when,
+            parameters: cmd.parameters,
+          }),
+        ),
+      );
+      return;
     case 'help':
     case 'modal':
       return;
