@@ -1,0 +1,59 @@
+import {
+  decidePolicy,
+  type PolicyDecision,
+  PolicyLookupError,
+  type PolicyRequest,
+} from '../core/policy/decide-policy';
+import type { PolicyLabels } from '../core/policy/policy-words';
+import type { PolicyGate } from './policy-gate';
+
+/** Mentions: Slack shows names in each reader's client; ids from the file are checked (C…, U…, S…). */
+export const slackPolicyLabels: PolicyLabels = {
+  channel: (ref) => `<#${ref.id}>`,
+  principal: (ref) => (ref.kind === 'user' ? `<@${ref.id}>` : `<!subteam^${ref.id}>`),
+};
+
+/** A refusal or a failed lookup, ready to tell the caller privately. */
+export type PolicyVerdict =
+  | { kind: 'allowed'; decision: PolicyDecision }
+  | { kind: 'refused'; decision: PolicyDecision; why: string; how: string };
+
+/**
+ * The one policy check for every surface (command, form, Run again, Edit and run, preview,
+ * backfill): the request's flow must come from Get Flow as the caller. Approval is not built yet,
+ * so a rule that requires it refuses, saying so, rather than let the request through unapproved.
+ * A user group that cannot be read refuses too (PolicyLookupError's words).
+ */
+export async function checkPolicy(
+  deps: { policy?: PolicyGate },
+  request: PolicyRequest,
+): Promise<PolicyVerdict> {
+  const gate = deps.policy;
+  const policy = gate?.current();
+  if (!gate || !policy) return { kind: 'allowed', decision: { outcome: 'allowed' } };
+  let decision: PolicyDecision;
+  try {
+    decision = await decidePolicy(policy, request, gate.groupMembers, slackPolicyLabels);
+  } catch (error) {
+    if (!(error instanceof PolicyLookupError)) throw error;
+    return {
+      kind: 'refused',
+      decision: { outcome: 'allowed' },
+      why: error.userMessage,
+      how: 'If it keeps failing, tell whoever runs flow-trigger (the scope usergroups:read may be missing).',
+    };
+  }
+  switch (decision.outcome) {
+    case 'allowed':
+      return { kind: 'allowed', decision };
+    case 'refused':
+      return { kind: 'refused', decision, why: decision.why, how: decision.how };
+    case 'needs-approval':
+      return {
+        kind: 'refused',
+        decision,
+        why: `${decision.summary} This version of flow-trigger cannot collect approvals yet, so it does not run flows that need them.`,
+        how: 'Run it from EnOS directly with the approvers, or ask the people who maintain the policy file.',
+      };
+  }
+}

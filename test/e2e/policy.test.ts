@@ -1,0 +1,211 @@
+/**
+ * POLICY_FILE end to end: the file is loaded through the fake Slack's directory (conversations.list,
+ * usergroups.list, usergroups.users.list), and every refusal happens before anything is announced
+ * or sent to EnOS: no updateAndTrigger, no parent message, a private answer naming the rule.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { PolicyError } from '../../src/core/policy/policy-problems';
+import type { AuditRecord } from '../../src/core/ports';
+import { loadPolicyGate } from '../../src/slack/policy-gate';
+import { startFakeSlackApi } from '../fakes/fake-slack-api';
+import { DEFAULT_CHANNEL_ID, DEFAULT_TEAM_ID } from '../helpers/slack-requests';
+import { ALICE, startTestApp, type TestApp } from '../helpers/start-test-app';
+import { textOf } from '../helpers/text-of';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.stop();
+  t = undefined;
+});
+
+const ONCALL = { id: 'C0ONCALL1', name: 'data-oncall' };
+const LEADS = { id: 'S0LEADS01', handle: 'data-leads', members: [ALICE.slackUserId] };
+const OTHERS = { id: 'S0OTHERS1', handle: 'data-others', members: ['U0SOMEONE'] };
+const directory = { channels: [ONCALL], userGroups: [LEADS, OTHERS] };
+
+function app(): TestApp {
+  if (!t) throw new Error('no test app');
+  return t;
+}
+const parents = () =>
+  app()
+    .slack.callsOf('chat.postMessage')
+    .filter((c) => c.args.thread_ts === undefined);
+const privateTo = (id: string) =>
+  app()
+    .slack.responsesOf(id)
+    .map((r) => textOf({ args: r.body as Record<string, unknown> }));
+const audits = (): Promise<AuditRecord[]> =>
+  app().store.audit.listRecent(DEFAULT_TEAM_ID, { slackUserId: ALICE.slackUserId, limit: 20 });
+
+/** Nothing visible in the channel and nothing sent to EnOS. */
+function expectNothingTriggered() {
+  expect(app().enos.requestsOf('flows.updateAndTrigger')).toEqual([]);
+  expect(parents()).toEqual([]);
+}
+
+describe('refusals by the command', () => {
+  it('a deny rule refuses privately with its name and reason, and audits the refusal', async () => {
+    t = await startTestApp({
+      directory,
+      policy: `rules:
+  - name: no daily loads from Slack
+    flows: ["daily *"]
+    deny: "Daily loads are run by the scheduler."
+`,
+    });
+    const res = await t.command('3377');
+    expectNothingTriggered();
+    expect(privateTo(res.responseUrlId)).toEqual([
+      ':no_entry: Policy rule "no daily loads from Slack" does not let anyone run flow 3377: Daily loads are run by the scheduler. ' +
+        'This rule has no exception. If it should change, ask the people who maintain the policy file. Flow *3377* was not triggered.',
+    ]);
+    const [record] = await audits();
+    expect(record).toMatchObject({
+      flowId: 3377,
+      flowName: 'daily load',
+      outcome: 'refused',
+      error: { code: 'POLICY_REFUSED' },
+    });
+    // The flow's name came from Get Flow, read as Alice.
+    expect(t.enos.requestsOf('flows.get').map((r) => r.query.userId)).toEqual([ALICE.userId]);
+  });
+
+  it('a channel rule (a #name resolved at load) refuses elsewhere and allows from that channel', async () => {
+    t = await startTestApp({
+      directory,
+      policy: `rules:
+  - name: loads from on-call only
+    flows: [3377]
+    channels: ["#data-oncall"]
+`,
+    });
+    const refused = await t.command('3377', { channel_id: DEFAULT_CHANNEL_ID });
+    expectNothingTriggered();
+    expect(privateTo(refused.responseUrlId)).toEqual([
+      ':no_entry: Policy rule "loads from on-call only" lets people run flow 3377 only from <#C0ONCALL1>. ' +
+        'Run it from <#C0ONCALL1>: in the form, choose one under Post in. Flow *3377* was not triggered.',
+    ]);
+    // A second try from the right channel is not a duplicate: the refusal released the guard.
+    await t.command('3377', { channel_id: ONCALL.id });
+    expect(t.enos.requestsOf('flows.updateAndTrigger').map((r) => r.body)).toEqual([
+      { flowId: 3377, triggerTime: expect.any(Number), parameters: [] },
+    ]);
+    expect(parents().map((c) => c.args.channel)).toEqual([ONCALL.id]);
+  });
+
+  it('a users rule lets members of a listed @group in, and refuses people outside it', async () => {
+    t = await startTestApp({
+      directory,
+      policy: `rules:
+  - name: leads only
+    flows: ["daily load"]
+    users: ["@data-leads"]
+`,
+    });
+    await t.command('3377');
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+    expect(t.slack.callsOf('usergroups.users.list').map((c) => c.args.usergroup)).toContain(LEADS.id);
+  });
+
+  it('a users rule refuses a caller outside the group, naming it', async () => {
+    t = await startTestApp({
+      directory,
+      policy: `rules:
+  - name: others only
+    flows: ["daily load"]
+    users: ["@data-others"]
+`,
+    });
+    const res = await t.command('3377');
+    expectNothingTriggered();
+    expect(privateTo(res.responseUrlId)).toEqual([
+      ':no_entry: Policy rule "others only" lets only <!subteam^S0OTHERS1> run flow 3377, and you are not among them. ' +
+        'Ask one of them to run it, or ask the people who maintain the policy file to add you to the rule. Flow *3377* was not triggered.',
+    ]);
+  });
+
+  it('a rule that requires approval refuses, saying approvals cannot be collected yet', async () => {
+    t = await startTestApp({
+      directory,
+      policy: `rules:
+  - name: second person
+    flows: [3377]
+    require_approval: { approvers: ["@data-others"] }
+`,
+    });
+    const res = await t.command('3377');
+    expectNothingTriggered();
+    const [said] = privateTo(res.responseUrlId);
+    expect(said).toContain('Policy rule "second person" needs 1 approval from <!subteam^S0OTHERS1>');
+    expect(said).toContain('cannot collect approvals yet');
+  });
+
+  it('a rule name that tries to ping stays inert', async () => {
+    t = await startTestApp({
+      directory,
+      policy: `rules:
+  - name: "<!channel> *bold*"
+    flows: [3377]
+    deny: "ask <!here>"
+`,
+    });
+    const res = await t.command('3377');
+    expectNothingTriggered();
+    const [said] = privateTo(res.responseUrlId);
+    expect(said).not.toContain('<!channel>');
+    expect(said).not.toContain('<!here>');
+  });
+
+  it('no rule matching the flow: triggered as without a policy', async () => {
+    t = await startTestApp({
+      directory,
+      policy: `rules:
+  - name: billing
+    flows: ["billing_*"]
+    deny: "no"
+`,
+    });
+    await t.command('3377');
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+    expect(parents()).toHaveLength(1);
+  });
+});
+
+describe('loading', () => {
+  it('a file naming an unknown channel and group does not load, listing both problems', async () => {
+    const slack = await startFakeSlackApi(directory);
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    const file = join(dir, 'policy.yml');
+    writeFileSync(
+      file,
+      `rules:
+  - name: bad
+    flows: [3377]
+    channels: ["#nowhere"]
+    users: ["@nobody"]
+`,
+    );
+    try {
+      const error: unknown = await loadPolicyGate({
+        file,
+        client: new WebClient('xoxb-test', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+        clock: Date.now,
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PolicyError);
+      const problems = (error as PolicyError).problems;
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toContain('nowhere');
+      expect(problems[1]).toContain('nobody');
+    } finally {
+      await slack.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
