@@ -39,13 +39,15 @@ export type ParsedCommand =
   | { kind: 'status'; instanceId: string }
   /** `history [flowId]`. */
   | { kind: 'history'; flowId?: number }
+  /** `policy [flowId]`: what the policy file lets the caller do. */
+  | { kind: 'policy'; flowId?: number }
   | { kind: 'trigger'; flowId: number; when: WhenSpec; parameters: FlowParameter[] };
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: UsageError };
 
 const EXAMPLE = '`/flow-trigger 3377 at 14:00 REPLACE=ddee`';
 const LINK_FORM = '`link @user enosUserId enosUserName [orgId]`, like `link @ana u15426865866571 ana.lopez`';
-const COMMANDS = '`help`, `whoami`, `status`, `history`, `link`, `unlink`, `links`';
+const COMMANDS = '`help`, `whoami`, `status`, `history`, `policy`, `link`, `unlink`, `links`';
 
 // Slack member IDs: U… for users, W… for Enterprise Grid users. EnOS IDs are u…/o… and digits.
 const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
@@ -99,6 +101,8 @@ export function parseCommand(text: string): ParseResult {
       return parseStatus(first, args);
     case 'history':
       return parseHistory(first, args);
+    case 'policy':
+      return parsePolicyCommand(args);
   }
   if (keyword !== undefined && /^\d+$/.test(keyword)) return parseTrigger(tokens);
   return unknownStart(first);
@@ -328,6 +332,15 @@ function parseStatus(command: Token, args: readonly Token[]): ParseResult {
   }
   if (extra) return tooMany(extra, form);
   return success({ kind: 'status', instanceId: word });
+}
+
+function parsePolicyCommand(args: readonly Token[]): ParseResult {
+  const [flow, extra] = args;
+  if (!flow) return success({ kind: 'policy' });
+  const flowId = parseFlowId(flow);
+  if (!flowId.ok) return flowId;
+  if (extra) return tooMany(extra, '`policy [flowId]`, like `policy 3377`');
+  return success({ kind: 'policy', flowId: flowId.flowId });
 }
 
 function parseHistory(_command: Token, args: readonly Token[]): ParseResult {

@@ -4,7 +4,7 @@ import { PolicyError } from '../core/policy/policy-problems';
 import type { Clock } from '../core/ports';
 import { loadPolicyFile } from '../policy/load-policy-file';
 import { createSlackPolicyDirectory, type SlackPolicyDirectory } from './slack-policy-directory';
-import { inertMessage } from './ui/inert-text';
+import { inertMessage, inertMrkdwn } from './ui/inert-text';
 
 /**
  * The policy in force, as the listeners see it: read at start, swapped whole on reload. Rule names
@@ -64,6 +64,10 @@ function shownInSlack(policy: Policy): Policy {
     rules: policy.rules.map((rule) => ({
       ...rule,
       name: inertMessage(rule.name),
+      // Globs are quoted by `/flow-trigger policy`; matching uses the compiled `regex`.
+      flows: rule.flows.map((flow) =>
+        flow.kind === 'glob' ? { ...flow, glob: inertMrkdwn(flow.glob) } : flow,
+      ),
       ...(rule.deny !== undefined ? { deny: inertMessage(rule.deny) } : {}),
     })),
   };

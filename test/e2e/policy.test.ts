@@ -209,3 +209,57 @@ describe('loading', () => {
     }
   });
 });
+
+describe('/flow-trigger policy', () => {
+  const POLICY = `rules:
+  - name: "on-call *loads*"
+    flows: [3377, "prod_*"]
+    channels: ["#data-oncall"]
+    users: ["@data-leads"]
+    require_approval: { approvers: ["@data-others"], timeout: 2h }
+    backfill: { max_runs: 31 }
+  - name: billing
+    flows: ["billing_*"]
+    deny: "Finance runs these."
+`;
+
+  it('for one flow: the rule that decides, and what it allows, requires and forbids, privately', async () => {
+    t = await startTestApp({ directory, policy: POLICY });
+    const res = await t.command('policy 3377');
+    const said = privateTo(res.responseUrlId);
+    expect(said).toEqual([
+      ':scroll: Policy rule 1, "on-call ∗loads∗", decides for flow 3377.\n' +
+        'Only <!subteam^S0LEADS01> may run it, and you are among them.\n' +
+        'Only from <#C0ONCALL1> (not from the console).\n' +
+        'Each request needs 1 approval from <!subteam^S0OTHERS1>, not from the requester, within 2 hours.\n' +
+        'A backfill may have at most 31 runs.',
+    ]);
+    expect(t.slack.responsesOf(res.responseUrlId)[0]!.body).toMatchObject({ response_type: 'ephemeral' });
+    expectNothingTriggered();
+  });
+
+  it('without a flow: every rule in order', async () => {
+    t = await startTestApp({ directory, policy: POLICY });
+    const res = await t.command('policy');
+    const [said] = privateTo(res.responseUrlId);
+    expect(said).toContain('1. "on-call ∗loads∗", for flows 3377, "prodˍ∗":');
+    expect(said).toContain('2. "billing", for flows "billingˍ∗":');
+    expect(said).toContain('Nobody may run these flows: Finance runs these.');
+  });
+
+  it('without a policy file: says that only EnOS’s checks apply', async () => {
+    t = await startTestApp();
+    const res = await t.command('policy 3377');
+    expect(privateTo(res.responseUrlId)).toEqual([
+      ':scroll: There is no policy: flow-trigger applies only EnOS’s own checks: you may run the flows you own in EnOS.',
+    ]);
+    expect(t.enos.requestsOf('flows.get')).toEqual([]);
+  });
+
+  it('a flow the caller cannot read: says so, without naming a rule', async () => {
+    t = await startTestApp({ directory, policy: POLICY });
+    const res = await t.command('policy 9999');
+    const [said] = privateTo(res.responseUrlId);
+    expect(said).toContain('I cannot say which policy rule applies to it.');
+  });
+});

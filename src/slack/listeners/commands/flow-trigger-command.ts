@@ -23,6 +23,7 @@ import {
 } from '../../ui/trigger-messages';
 import { openTriggerModal } from '../views/open-trigger-modal';
 import { answerLinkSelf } from './answer-link-self';
+import { answerPolicy } from './answer-policy';
 import { answerRunStatus } from './answer-run-status';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -256,6 +257,9 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
       );
       return;
     }
+    case 'policy':
+      await respond(ephemeral(await answerPolicy(deps, { teamId, slackUserId: actorId }, cmd.flowId)));
+      return;
     case 'help':
     case 'modal':
       return;
