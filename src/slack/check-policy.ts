@@ -4,7 +4,9 @@ import {
   PolicyLookupError,
   type PolicyRequest,
 } from '../core/policy/decide-policy';
-import type { PolicyLabels } from '../core/policy/policy-words';
+import { type PolicyLabels, plainPolicyLabels } from '../core/policy/policy-words';
+import { withinBudget } from '../core/within-budget';
+import type { ListenerDeps } from './app-deps';
 import type { PolicyGate } from './policy-gate';
 
 /** Mentions: Slack shows names in each reader's client; ids from the file are checked (C…, U…, S…). */
@@ -27,13 +29,14 @@ export type PolicyVerdict =
 export async function checkPolicy(
   deps: { policy?: PolicyGate },
   request: PolicyRequest,
+  labels: PolicyLabels = slackPolicyLabels,
 ): Promise<PolicyVerdict> {
   const gate = deps.policy;
   const policy = gate?.current();
   if (!gate || !policy) return { kind: 'allowed', decision: { outcome: 'allowed' } };
   let decision: PolicyDecision;
   try {
-    decision = await decidePolicy(policy, request, gate.groupMembers, slackPolicyLabels);
+    decision = await decidePolicy(policy, request, gate.groupMembers, labels);
   } catch (error) {
     if (!(error instanceof PolicyLookupError)) throw error;
     return {
@@ -55,5 +58,40 @@ export async function checkPolicy(
         why: `${decision.summary} This version of flow-trigger cannot collect approvals yet, so it does not run flows that need them.`,
         how: 'Run it from EnOS directly with the approvers, or ask the people who maintain the policy file.',
       };
+  }
+}
+
+/**
+ * The form's inline refusal on Submit, within `budgetMs` (the ack must come within 3 s): Get Flow as
+ * the caller, then the policy, in plain words (an inline error shows no mentions). Undefined when
+ * allowed, when there is no policy, or when it could not be told in time: the job checks again
+ * before anything is announced, so a late answer only moves the refusal from inline to private.
+ */
+export async function policyRefusalInline(
+  deps: Pick<ListenerDeps, 'policy' | 'links' | 'enos'>,
+  request: { teamId: string; slackUserId: string; flowId: number; conversationId?: string },
+  budgetMs: number,
+): Promise<string | undefined> {
+  if (!deps.policy?.current() || budgetMs <= 0) return undefined;
+  const check = async (): Promise<string | undefined> => {
+    const identity = await deps.links.get(request.teamId, request.slackUserId);
+    if (!identity) return undefined;
+    const flow = await deps.enos.getFlow(identity, request.flowId);
+    const verdict = await checkPolicy(
+      deps,
+      {
+        flow: { flowId: request.flowId, flowName: flow.flowName },
+        ...(request.conversationId ? { conversationId: request.conversationId } : {}),
+        userId: request.slackUserId,
+        action: { kind: 'trigger' },
+      },
+      plainPolicyLabels,
+    );
+    return verdict.kind === 'refused' ? `${verdict.why} ${verdict.how}` : undefined;
+  };
+  try {
+    return await withinBudget(check(), budgetMs);
+  } catch {
+    return undefined;
   }
 }

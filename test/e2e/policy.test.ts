@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { PolicyError } from '../../src/core/policy/policy-problems';
 import type { AuditRecord } from '../../src/core/ports';
+import { MODAL_ACTION, MODAL_BLOCK } from '../../src/slack/ids';
 import { loadPolicyGate } from '../../src/slack/policy-gate';
 import { startFakeSlackApi } from '../fakes/fake-slack-api';
+import { changeForm, submitForm } from '../helpers/modal-requests';
 import { DEFAULT_CHANNEL_ID, DEFAULT_TEAM_ID } from '../helpers/slack-requests';
 import { ALICE, startTestApp, type TestApp } from '../helpers/start-test-app';
 import { textOf } from '../helpers/text-of';
@@ -261,5 +263,49 @@ describe('/flow-trigger policy', () => {
     const res = await t.command('policy 9999');
     const [said] = privateTo(res.responseUrlId);
     expect(said).toContain('I cannot say which policy rule applies to it.');
+  });
+});
+
+describe('the form', () => {
+  const CHANNEL_ONLY = `rules:
+  - name: loads from on-call only
+    flows: [3377]
+    channels: ["#data-oncall"]
+`;
+
+  it('warns as soon as the flow is chosen, and refuses inline on Submit, before anything is sent', async () => {
+    t = await startTestApp({ directory, policy: CHANNEL_ONLY });
+    await t.command('');
+    await changeForm(t, MODAL_ACTION.flow, { flow: { id: 3377 } });
+    const updates = t.slack.callsOf('views.update');
+    const view = updates[updates.length - 1]!.args.view as { blocks: Array<Record<string, unknown>> };
+    expect(view.blocks.find((b) => b.block_id === MODAL_BLOCK.flowNotice)).toEqual({
+      type: 'section',
+      block_id: MODAL_BLOCK.flowNotice,
+      text: {
+        type: 'mrkdwn',
+        text:
+          ':warning: Policy rule "loads from on-call only" lets people run flow 3377 only from <#C0ONCALL1>. ' +
+          'Run it from <#C0ONCALL1>: in the form, choose one under Post in.',
+      },
+    });
+
+    const res = await submitForm(t, { conversation: DEFAULT_CHANNEL_ID });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({
+      response_action: 'errors',
+      errors: {
+        [MODAL_BLOCK.flow]:
+          'Policy rule "loads from on-call only" lets people run flow 3377 only from #data-oncall. ' +
+          'Run it from #data-oncall: in the form, choose one under Post in.',
+      },
+    });
+    expectNothingTriggered();
+    expect(await t.store.jobs.listDue(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+
+    // Posted in the allowed conversation: triggered.
+    await submitForm(t, { conversation: ONCALL.id });
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+    expect(parents().map((c) => c.args.channel)).toEqual([ONCALL.id]);
   });
 });
