@@ -95,3 +95,20 @@ export async function policyRefusalInline(
     return undefined;
   }
 }
+
+/**
+ * The form's early warning (a flow chosen, or Edit and run): the policy's refusal in words, for the
+ * conversation chosen so far; undefined when allowed. The submission and the job check again.
+ */
+export async function policyWarning(
+  deps: { policy?: PolicyGate },
+  request: { flow: { flowId: number; flowName: string }; slackUserId: string; conversationId?: string },
+): Promise<string | undefined> {
+  const verdict = await checkPolicy(deps, {
+    flow: request.flow,
+    ...(request.conversationId ? { conversationId: request.conversationId } : {}),
+    userId: request.slackUserId,
+    action: { kind: 'trigger' },
+  });
+  return verdict.kind === 'refused' ? `${verdict.why} ${verdict.how}` : undefined;
+}

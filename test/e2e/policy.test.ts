@@ -9,12 +9,17 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { PolicyError } from '../../src/core/policy/policy-problems';
 import type { AuditRecord } from '../../src/core/ports';
-import { MODAL_ACTION, MODAL_BLOCK } from '../../src/slack/ids';
+import { MODAL_ACTION, MODAL_BLOCK, RUN_ACTION } from '../../src/slack/ids';
 import { loadPolicyGate } from '../../src/slack/policy-gate';
 import { startFakeSlackApi } from '../fakes/fake-slack-api';
-import { changeForm, submitForm } from '../helpers/modal-requests';
-import { DEFAULT_CHANNEL_ID, DEFAULT_TEAM_ID } from '../helpers/slack-requests';
-import { ALICE, startTestApp, type TestApp } from '../helpers/start-test-app';
+import { blocksOf, changeForm, currentForm, submitForm } from '../helpers/modal-requests';
+import {
+  blockActionsPayload,
+  DEFAULT_CHANNEL_ID,
+  DEFAULT_TEAM_ID,
+  sendInteraction,
+} from '../helpers/slack-requests';
+import { ALICE, SIGNING_SECRET, startTestApp, type TestApp } from '../helpers/start-test-app';
 import { textOf } from '../helpers/text-of';
 
 let t: TestApp | undefined;
@@ -307,5 +312,73 @@ describe('the form', () => {
     await submitForm(t, { conversation: ONCALL.id });
     expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
     expect(parents().map((c) => c.args.channel)).toEqual([ONCALL.id]);
+  });
+});
+
+describe('the run buttons', () => {
+  /** Clicks a run button on the last thread reply, as Alice; the private answer goes to the returned id. */
+  async function click(actionId: string): Promise<string> {
+    const reply = app()
+      .slack.callsOf('chat.postMessage')
+      .filter((c) => c.args.thread_ts !== undefined)
+      .at(-1)!;
+    const value = (
+      reply.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>
+    )
+      .find((b) => b.type === 'actions')
+      ?.elements?.find((e) => e.action_id === actionId)?.value;
+    const responseUrlId = `click-${actionId}`;
+    const res = await sendInteraction(
+      app().baseUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({
+        user_id: ALICE.slackUserId,
+        actions: [{ action_id: actionId, value: String(value), block_id: 'run_actions' }],
+        channel_id: DEFAULT_CHANNEL_ID,
+        thread_ts: String(reply.args.thread_ts),
+        response_url: app().slack.responseUrl(responseUrlId),
+      }),
+    );
+    expect(res.status).toBe(200);
+    await app().settle();
+    return responseUrlId;
+  }
+  const DENY = `rules:
+  - name: frozen
+    flows: [3377]
+    deny: "Loads are frozen during the migration."
+`;
+
+  it('Run again after the policy changed: refused privately, nothing announced or sent', async () => {
+    t = await startTestApp({ directory, policy: 'rules: []\n' });
+    // At a time, not now: Run again runs now, so it is not a duplicate of the first.
+    await t.command('3377 at 14:00');
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+    await t.setPolicy(DENY);
+    t.clock.advance(5 * 60_000);
+    const answer = await click(RUN_ACTION.again);
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+    expect(parents()).toHaveLength(1);
+    expect(privateTo(answer)).toEqual([
+      ':no_entry: Policy rule "frozen" does not let anyone run flow 3377: Loads are frozen during the migration. ' +
+        'This rule has no exception. If it should change, ask the people who maintain the policy file. Flow *3377* was not triggered.',
+    ]);
+  });
+
+  it('Edit and run opens the form with the policy warning, and Submit refuses inline', async () => {
+    t = await startTestApp({ directory, policy: 'rules: []\n' });
+    await t.command('3377');
+    await t.setPolicy(DENY);
+    await click(RUN_ACTION.edit);
+    const form = currentForm(t);
+    const notice = blocksOf(form).find((b) => b.block_id === MODAL_BLOCK.flowNotice) as unknown as {
+      text: { text: string };
+    };
+    expect(notice.text.text).toContain(':warning: Policy rule "frozen" does not let anyone run flow 3377');
+    t.clock.advance(5 * 60_000);
+    const res = await submitForm(t, { conversation: DEFAULT_CHANNEL_ID });
+    expect(JSON.parse(res.body)).toMatchObject({ response_action: 'errors' });
+    expect(t.enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+    expect(parents()).toHaveLength(1);
   });
 });

@@ -22,7 +22,7 @@ import { createEnosClient, type EnosClient } from '../../src/enos/create-enos-cl
 import { createInFlight, type InFlight } from '../../src/in-flight';
 import { createLogger } from '../../src/logger';
 import type { JobRecovery, RecoveryOptions } from '../../src/slack/job-runner';
-import { loadPolicyGate, type PolicyGate } from '../../src/slack/policy-gate';
+import { loadPolicyGate, type PolicyFileGate } from '../../src/slack/policy-gate';
 import type { RunWatcher, WatchSettings } from '../../src/slack/run-watcher';
 import { openStore, type Store } from '../../src/store/open-store';
 import { type FakeEnosGateway, startFakeEnosGateway } from '../fakes/fake-enos-gateway';
@@ -157,6 +157,8 @@ export interface TestApp {
    */
   crash(): Promise<void>;
   link(user: typeof ALICE): Promise<void>;
+  /** Rewrites the policy file and reloads it, as SIGHUP does (only with `policy`). */
+  setPolicy(text: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -201,9 +203,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let ids = 0;
   // Replicas (a shared Slack) must not make the same IDs: each names the jobs it accepts.
   const idTag = options.slack ? `${randomUUID().slice(0, 4)}-` : '';
-  let policy: PolicyGate | undefined;
+  let policy: PolicyFileGate | undefined;
+  const policyFile = join(dir, 'policy.yml');
   if (options.policy !== undefined) {
-    const file = join(dir, 'policy.yml');
+    const file = policyFile;
     writeFileSync(file, options.policy);
     policy = await loadPolicyGate({
       file,
@@ -291,6 +294,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logs,
     settle,
     link,
+    async setPolicy(text) {
+      if (!policy) throw new Error('startTestApp: pass `policy` to change it later');
+      writeFileSync(policyFile, text);
+      await policy.reload();
+    },
     watcher: app.watcher,
     tick: () => app.watcher.tick(),
     recover: () => app.recovery.tick(),

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EnosIdentity } from '../../../core/ports';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
 import type { ListenerDeps } from '../../app-deps';
-import { checkPolicy } from '../../check-policy';
+import { policyWarning } from '../../check-policy';
 import { TRIGGER_MODAL_CALLBACK } from '../../ids';
 import { noticeMessage } from '../../ui/trigger-messages';
 import { type ChosenFlow, type FlowProblem, flowOptionText, triggerModal } from '../../ui/trigger-modal';
@@ -38,20 +38,15 @@ async function chooseFlow(
       ? { kind: 'refused', reason, flowId, identity, flow }
       : undefined;
     // The policy's verdict for the conversation chosen so far; the submission checks it again.
-    const verdict = problem
+    const warning = problem
       ? undefined
-      : await checkPolicy(deps, {
-          flow: { flowId, flowName: flow.flowName },
-          ...(where.conversationId ? { conversationId: where.conversationId } : {}),
-          userId: where.slackUserId,
-          action: { kind: 'trigger' },
-        });
+      : await policyWarning(deps, { flow: { flowId, flowName: flow.flowName }, ...where });
     return {
       id: flowId,
       label: flowOptionText(flowId, flow.flowName),
       flow,
       ...(problem ? { problem } : {}),
-      ...(verdict?.kind === 'refused' ? { policyWarning: `${verdict.why} ${verdict.how}` } : {}),
+      ...(warning ? { policyWarning: warning } : {}),
     };
   } catch (error) {
     // The same mapping as the trigger's own check: not found, no access, locked user, or a failure.
