@@ -382,3 +382,20 @@ describe('the run buttons', () => {
     expect(parents()).toHaveLength(1);
   });
 });
+
+describe('within Slack’s limits', () => {
+  it('`policy` with 300 long rules fits one message (the fake Slack refuses anything beyond the limits)', async () => {
+    const rules = Array.from(
+      { length: 300 },
+      (_, i) =>
+        `  - name: "rule ${i} ${'x'.repeat(80)}"\n    flows: ["flow_${i}_*"]\n    deny: "${'no '.repeat(150)}"\n`,
+    ).join('');
+    t = await startTestApp({ directory, policy: `rules:\n${rules}` });
+    const res = await t.command('policy');
+    const [answer] = t.slack.responsesOf(res.responseUrlId);
+    const body = answer!.body as { blocks: Array<{ text: { text: string } }> };
+    expect(body.blocks.length).toBeLessThanOrEqual(50);
+    expect(body.blocks.every((b) => b.text.text.length <= 3000)).toBe(true);
+    expect(body.blocks.at(-1)!.text.text).toMatch(/… and \d+ more$/);
+  });
+});
