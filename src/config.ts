@@ -156,6 +156,13 @@ const schema = enosSchema.extend({
       366,
     ),
   ).default(1),
+  // No default: unset means no policy (EnOS's own checks only). Read at start and on SIGHUP.
+  POLICY_FILE: optional(
+    z.string().trim().min(1, {
+      error:
+        'POLICY_FILE must be the path of a YAML policy file (see examples/policy.yml), or unset for no policy',
+    }),
+  ),
   WATCH_MAX_HOURS: optional(positiveNumber('WATCH_MAX_HOURS', 'hours')).default(24),
   WATCH_POLL_MIN_SECONDS: optional(positiveInt('WATCH_POLL_MIN_SECONDS', 'seconds')).default(15),
   WATCH_POLL_MAX_SECONDS: optional(positiveInt('WATCH_POLL_MAX_SECONDS', 'seconds')).default(300),
@@ -250,6 +257,8 @@ export interface Config {
    * fixed offset `GMT+8` becomes `Etc/GMT-8`); undefined when unset: ask EnOS at start.
    */
   enosServerTimezone?: string;
+  /** POLICY_FILE: who may trigger what from where (docs/policy.md); undefined: no policy. */
+  policyFile?: string;
   /** Limits of the HTTP server: slow clients are cut off, connections are bounded. */
   http: {
     headersTimeoutMs: number;
@@ -340,6 +349,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       queuePerUser: e.TRIGGER_QUEUE_PER_USER,
     },
     enosServerTimezone: e.ENOS_SERVER_TIMEZONE,
+    policyFile: e.POLICY_FILE,
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { WebClient } from '@slack/web-api';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { PolicyError } from './core/policy/policy-problems';
 import { createEnosClient } from './enos/create-enos-client';
 import { resolveServerZone } from './enos/resolve-server-zone';
 import { watchServerClock } from './enos/watch-server-clock';
 import { createInFlight } from './in-flight';
 import { createLogger } from './logger';
+import { loadPolicyGate, type PolicyFileGate } from './slack/policy-gate';
 import { openStore } from './store/open-store';
 import { startAuditRetention } from './store/start-audit-retention';
 
@@ -50,6 +53,29 @@ async function main(): Promise<number> {
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled promise rejection: this is a bug, please report it');
   });
+
+  // POLICY_FILE before anything else opens: a bad file stops the start, like a bad variable.
+  let policy: PolicyFileGate | undefined;
+  if (config.policyFile) {
+    try {
+      policy = await loadPolicyGate({
+        file: config.policyFile,
+        client: new WebClient(config.slack.botToken, {
+          slackApiUrl: config.slack.apiUrl,
+          timeout: config.slack.apiTimeoutMs,
+          retryConfig: { retries: 2 },
+        }),
+        clock: Date.now,
+      });
+    } catch (error) {
+      if (error instanceof PolicyError) {
+        process.stderr.write(`${error.message}\n`);
+        return 78; // EX_CONFIG, as a bad variable
+      }
+      throw error;
+    }
+    logger.info({ file: config.policyFile, rules: policy.current()?.rules.length }, 'policy file loaded');
+  }
 
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
@@ -129,6 +155,7 @@ async function main(): Promise<number> {
       recovery: config.recovery,
       enosRequestTimeoutMs: config.enos.requestTimeoutMs,
       previews: store.previews,
+      ...(policy ? { policy } : {}),
       watch: {
         policy: {
           minIntervalMs: config.watch.pollMinMs,
@@ -178,6 +205,27 @@ async function main(): Promise<number> {
       logger.info('stopped');
       resolve(0);
     };
+    // SIGHUP reloads the policy file; a bad file keeps the policy in force, and says why.
+    const reloadPolicy = async () => {
+      if (!policy) {
+        logger.info('SIGHUP: no POLICY_FILE is set, nothing to reload');
+        return;
+      }
+      try {
+        await policy.reload();
+        logger.info(
+          { file: config.policyFile, rules: policy.current()?.rules.length },
+          'policy file reloaded',
+        );
+      } catch (error) {
+        const problems = error instanceof PolicyError ? error.problems : [String(error)];
+        logger.error(
+          { file: config.policyFile, problems },
+          'policy file not reloaded: keeping the policy in force; fix the file and send SIGHUP again',
+        );
+      }
+    };
+    process.on('SIGHUP', () => void reloadPolicy());
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     process.once('SIGINT', () => void shutdown('SIGINT'));
   });

@@ -33,6 +33,8 @@ export type ParsedCommand =
   | { kind: 'status'; instanceId: string }
   /** `history [flowId]`. */
   | { kind: 'history'; flowId?: number }
+  /** `policy [flowId]`: what the policy file lets the caller do. */
+  | { kind: 'policy'; flowId?: number }
   | { kind: 'trigger'; flowId: number; when: WhenSpec; parameters: FlowParameter[] }
   /** `backfill 3377 2026-11-01 to 2026-11-07 …`: a preview of the runs (src/core/parse-backfill.ts). */
   | { kind: 'backfill'; backfill: BackfillRequest }
@@ -43,7 +45,8 @@ export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; er
 
 const EXAMPLE = TRIGGER_EXAMPLE;
 const LINK_FORM = '`link @user enosUserId enosUserName [orgId]`, like `link @ana u15426865866571 ana.lopez`';
-const COMMANDS = '`help`, `whoami`, `status`, `history`, `preview`, `backfill`, `link`, `unlink`, `links`';
+const COMMANDS =
+  '`help`, `whoami`, `status`, `history`, `preview`, `backfill`, `policy`, `link`, `unlink`, `links`';
 
 // Slack member IDs: U… for users, W… for Enterprise Grid users. EnOS IDs are u…/o… and digits.
 const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
@@ -87,6 +90,8 @@ export function parseCommand(text: string): ParseResult {
       const preview = parsePreviewTokens(args);
       return preview.ok ? success({ kind: 'preview', ...preview.preview }) : preview;
     }
+    case 'policy':
+      return parsePolicyCommand(args);
   }
   if (keyword !== undefined && /^\d+$/.test(keyword)) {
     const trigger = parseTrigger(tokens);
@@ -236,6 +241,15 @@ function parseStatus(command: Token, args: readonly Token[]): ParseResult {
   }
   if (extra) return tooMany(extra, form);
   return success({ kind: 'status', instanceId: word });
+}
+
+function parsePolicyCommand(args: readonly Token[]): ParseResult {
+  const [flow, extra] = args;
+  if (!flow) return success({ kind: 'policy' });
+  const flowId = parseFlowId(flow);
+  if (!flowId.ok) return flowId;
+  if (extra) return tooMany(extra, '`policy [flowId]`, like `policy 3377`');
+  return success({ kind: 'policy', flowId: flowId.flowId });
 }
 
 function parseHistory(_command: Token, args: readonly Token[]): ParseResult {

@@ -3,6 +3,7 @@ import { claimKey } from './claim-key';
 import { EnosApiError, FlowTriggerError, StoreError } from './errors';
 import type { NewRunWatch } from './new-run-watch';
 import type { WhenSpec } from './parse-command';
+import type { PolicyRequest } from './policy/decide-policy';
 import type {
   AuditRecord,
   AuditStore,
@@ -62,7 +63,9 @@ export type PrivateNotice =
   | { kind: 'not-linked'; admins: string[]; selfLink: boolean }
   | { kind: 'time-invalid'; message: string }
   | { kind: 'duplicate'; flowId: number; earlier: EarlierAttempt }
-  | { kind: 'store-failed'; error: FlowTriggerError };
+  | { kind: 'store-failed'; error: FlowTriggerError }
+  /** The policy file refuses it: `why` names the rule, `how` says how to get allowed. */
+  | { kind: 'policy-refused'; flowId: number; why: string; how: string };
 
 /** What the duplicate guard remembers about the first of two identical requests. */
 export interface EarlierAttempt {
@@ -170,6 +173,12 @@ export interface TriggerDeps {
   /** RECOVERY_MAX_AGE_SECONDS in ms (default 600 s). */
   maxAgeMs?: number;
   recovery: RecoverySettings;
+  /**
+   * The policy file's verdict on the request (absent: no policy). Undefined: allowed; else the
+   * refusal, in words. Asked once, after Get Flow (the rules match EnOS's flow name) and before the
+   * announcement, so that a refused request leaves no trace in the channel and never reaches EnOS.
+   */
+  checkPolicy?: (request: PolicyRequest) => Promise<{ why: string; how: string } | undefined>;
 }
 
 /** The watch of a run, seen from its trigger job. */
@@ -462,6 +471,27 @@ async function intake(
     if (reason) carry.check = { kind: 'refused', reason, flowId: cmd.flowId, identity, flow };
   } catch (error) {
     carry.check = checkFailure(error, cmd.flowId, identity);
+  }
+
+  if (flow && deps.checkPolicy) {
+    const refusal = await deps.checkPolicy({
+      flow: { flowId: cmd.flowId, flowName: flow.flowName },
+      conversationId: job.origin.channelId,
+      userId: job.origin.slackUserId,
+      action: { kind: 'trigger' },
+    });
+    if (refusal) {
+      // Refused before anything is visible: the duplicate guard must not hold a request that never ran.
+      await releaseQuietly(deps, dupKey);
+      await saveAudit(
+        deps,
+        job,
+        { identity, time, flow },
+        { outcome: 'refused', error: { code: 'POLICY_REFUSED', message: refusal.why } },
+      );
+      await reporter.notify({ kind: 'policy-refused', flowId: cmd.flowId, ...refusal });
+      return { done: { kind: 'policy-refused' } };
+    }
   }
 
   const facts = { identity, time, ...(flow ? { flow } : {}) };

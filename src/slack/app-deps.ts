@@ -12,6 +12,7 @@ import type {
 } from '../core/ports';
 import type { InFlight } from '../in-flight';
 import type { JobRunnerState, RecoveryOptions } from './job-runner';
+import type { PolicyGate } from './policy-gate';
 import type { RunWatcher, WatchSettings } from './run-watcher';
 
 /** Everything the Slack listeners need, handed in by the composition root: no globals. */
@@ -49,6 +50,8 @@ export interface AppDeps {
   enosRequestTimeoutMs?: number;
   /** Previewed triggers, for their Trigger button. */
   previews: PreviewStore;
+  /** POLICY_FILE in force (absent: no policy); swapped on SIGHUP. */
+  policy?: PolicyGate;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */

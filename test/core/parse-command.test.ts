@@ -62,6 +62,8 @@ describe('parseCommand: commands other than trigger', () => {
     ['status 2791-19700101000000', { kind: 'status', instanceId: '2791-19700101000000' }],
     ['history', { kind: 'history' }],
     ['history 3377', { kind: 'history', flowId: 3377 }],
+    ['policy', { kind: 'policy' }],
+    ['POLICY 3377', { kind: 'policy', flowId: 3377 }],
     ['unlink <@U0123ABCD|ana>', { kind: 'unlink', slackUserId: 'U0123ABCD' }],
     ['unlink <@W0123ABCD>', { kind: 'unlink', slackUserId: 'W0123ABCD' }],
     ['unlink U0123ABCD', { kind: 'unlink', slackUserId: 'U0123ABCD' }],
@@ -117,6 +119,8 @@ describe('parseCommand: commands other than trigger', () => {
     ['status 3377-2026 x', 'x', /one argument too many/],
     ['history abc', 'abc', /not a flow id/],
     ['history 3377 3378', '3378', /one argument too many/],
+    ['policy prod', 'prod', /not a flow id/],
+    ['policy 3377 3378', '3378', /one argument too many/],
     ['whoami now', 'now', /takes nothing after it/],
     ['links all', 'all', /takes nothing after it/],
   ])('%j is a usage error naming %j', (text, token, message) => {
@@ -185,7 +189,9 @@ describe('parseCommand: flow id', () => {
       token: 'REPLACE=ddee',
     });
     expect(usage('at 14:00 REPLACE=ddee').message).toMatch(/The flow id is missing/);
-    expect(usage('trigger 3377').message).toMatchInlineSnapshot(`"\`trigger\` is neither a flow id nor a command. Expected a flow id (a number), like \`/flow-trigger 3377 at 14:00 REPLACE=ddee\`, or one of \`help\`, \`whoami\`, \`status\`, \`history\`, \`preview\`, \`backfill\`, \`link\`, \`unlink\`, \`links\`."`);
+    expect(usage('trigger 3377').message).toMatchInlineSnapshot(
+      `"\`trigger\` is neither a flow id nor a command. Expected a flow id (a number), like \`/flow-trigger 3377 at 14:00 REPLACE=ddee\`, or one of \`help\`, \`whoami\`, \`status\`, \`history\`, \`preview\`, \`backfill\`, \`policy\`, \`link\`, \`unlink\`, \`links\`."`,
+    );
     expect(usage('-3377').token).toBe('-3377');
     expect(usage('3377.5').token).toBe('3377.5');
   });

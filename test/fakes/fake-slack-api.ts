@@ -192,6 +192,15 @@ export interface FakeSlackApiOptions {
    * `expired_trigger_id`. Default true; turn off for tests that replay the same payload on purpose.
    */
   singleUseTriggerIds?: boolean;
+  /** User groups known to usergroups.list and usergroups.users.list (the policy file's `@handles`). */
+  userGroups?: FakeSlackUserGroupInput[];
+}
+
+/** A user group (S…), with its handle (without `@`) and its members. */
+export interface FakeSlackUserGroupInput {
+  id: string;
+  handle: string;
+  members: string[];
 }
 
 /** The running fake. */
@@ -202,7 +211,9 @@ export interface FakeSlackApi {
   readonly baseUrl: string;
   readonly port: number;
   /** The identity auth.test reports (options with defaults filled in). */
-  readonly identity: Required<Omit<FakeSlackApiOptions, 'users' | 'channels' | 'singleUseTriggerIds'>>;
+  readonly identity: Required<
+    Omit<FakeSlackApiOptions, 'users' | 'channels' | 'singleUseTriggerIds' | 'userGroups'>
+  >;
   /** Every Web API call, in arrival order. */
   readonly calls: readonly RecordedCall[];
   /** Every POST to a response URL, in arrival order. */
@@ -343,7 +354,33 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   };
   const nextHash = (): string => `${Date.now()}.${randomUUID().slice(0, 8)}`;
 
+  // The policy file's directory: conversations.list for `#names`, usergroups.* for `@handles`.
+  const userGroups = new Map((options.userGroups ?? []).map((group) => [group.id, group]));
+  const directoryMethods: Record<string, MethodHandler> = {
+    'conversations.list': () => ({
+      channels: [...channels.values()]
+        .filter((channel) => !channel.is_archived)
+        .map((channel) => channelObject(channel, !notInChannel.has(channel.id))),
+      response_metadata: { next_cursor: '' },
+    }),
+    'usergroups.list': () => ({
+      usergroups: [...userGroups.values()].map((group) => ({
+        id: group.id,
+        team_id: identity.teamId,
+        handle: group.handle,
+        name: group.handle,
+        user_count: group.members.length,
+      })),
+    }),
+    'usergroups.users.list': (args) => {
+      const group = userGroups.get(str(args.usergroup) ?? '');
+      if (!group) return { ok: false, error: 'no_such_subteam' };
+      return { users: [...group.members] };
+    },
+  };
+
   const builtins: Record<string, MethodHandler> = {
+    ...directoryMethods,
     'auth.test': () => ({
       url: `https://${identity.teamDomain}.slack.com/`,
       team: identity.teamName,

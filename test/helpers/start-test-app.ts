@@ -12,19 +12,21 @@
  * ```
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebClient } from '@slack/web-api';
 import { createApp, type FlowTriggerApp } from '../../src/app';
 import type { Link } from '../../src/core/ports';
 import { createEnosClient, type EnosClient } from '../../src/enos/create-enos-client';
 import { createInFlight, type InFlight } from '../../src/in-flight';
 import { createLogger } from '../../src/logger';
 import type { JobRecovery, RecoveryOptions } from '../../src/slack/job-runner';
+import { loadPolicyGate, type PolicyFileGate } from '../../src/slack/policy-gate';
 import type { RunWatcher, WatchSettings } from '../../src/slack/run-watcher';
 import { openStore, type Store } from '../../src/store/open-store';
 import { type FakeEnosGateway, startFakeEnosGateway } from '../fakes/fake-enos-gateway';
-import { type FakeSlackApi, startFakeSlackApi } from '../fakes/fake-slack-api';
+import { type FakeSlackApi, type FakeSlackApiOptions, startFakeSlackApi } from '../fakes/fake-slack-api';
 import { type FakeSocketMode, startFakeSocketMode } from '../fakes/fake-socket-mode';
 import { freePort } from './redis-server';
 import {
@@ -117,6 +119,10 @@ export interface TestAppOptions {
   recovery?: Partial<RecoveryOptions>;
   /** TRIGGER_CONCURRENCY, TRIGGER_QUEUE_LIMIT and TRIGGER_QUEUE_PER_USER (default 16, 200, 20, as in production). */
   triggers?: { concurrency: number; queueLimit: number; queuePerUser?: number };
+  /** POLICY_FILE's text (YAML): loaded as at start, names resolved through the fake Slack. */
+  policy?: string;
+  /** The fake Slack's channels and user groups, known before the policy file is loaded. */
+  directory?: Pick<FakeSlackApiOptions, 'channels' | 'userGroups'>;
 }
 
 export interface TestApp {
@@ -153,6 +159,8 @@ export interface TestApp {
    */
   crash(): Promise<void>;
   link(user: typeof ALICE): Promise<void>;
+  /** Rewrites the policy file and reloads it, as SIGHUP does (only with `policy`). */
+  setPolicy(text: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -167,7 +175,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     destination: { write: (line: string) => logs.push(line) },
   });
 
-  const slack = options.slack ?? (await startFakeSlackApi());
+  const slack = options.slack ?? (await startFakeSlackApi(options.directory));
   const socket = options.socketMode ? await startFakeSocketMode(slack) : undefined;
   const enos =
     options.enos ??
@@ -197,6 +205,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let ids = 0;
   // Replicas (a shared Slack) must not make the same IDs: each names the jobs it accepts.
   const idTag = options.slack ? `${randomUUID().slice(0, 4)}-` : '';
+  let policy: PolicyFileGate | undefined;
+  const policyFile = join(dir, 'policy.yml');
+  if (options.policy !== undefined) {
+    const file = policyFile;
+    writeFileSync(file, options.policy);
+    policy = await loadPolicyGate({
+      file,
+      client: new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+      clock,
+    });
+  }
   const app = createApp(
     {
       botToken: BOT_TOKEN,
@@ -231,6 +250,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       recovery: { tickMs: 0, leaseMs: 5000, ...options.recovery },
       enosRequestTimeoutMs: options.enosRequestTimeoutMs ?? 2000,
       previews: store.previews,
+      ...(policy ? { policy } : {}),
     },
   );
   const { port } = await app.start();
@@ -278,6 +298,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logs,
     settle,
     link,
+    async setPolicy(text) {
+      if (!policy) throw new Error('startTestApp: pass `policy` to change it later');
+      writeFileSync(policyFile, text);
+      await policy.reload();
+    },
     watcher: app.watcher,
     tick: () => app.watcher.tick(),
     recover: () => app.recovery.tick(),

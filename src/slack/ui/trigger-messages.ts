@@ -4,7 +4,7 @@ import type { Announcement, PrivateNotice, RefusalReason, TriggerResult } from '
 import { inertMessage, inertMrkdwn } from './inert-text';
 import { code, messageUrl, slackDate, userMention } from './mrkdwn';
 import { runActions } from './run-actions';
-import { fitList, shortenPlain } from './slack-limits';
+import { fitList, shorten, shortenPlain } from './slack-limits';
 import { context, type SlackMessage, section, textMessage } from './slack-message';
 
 /** Characters of an EnOS name shown: a 3,000-character flow name must leave room for the sentence. */
@@ -183,7 +183,19 @@ export function noticeMessage(notice: PrivateNotice, where: { teamDomain?: strin
     }
     case 'store-failed':
       return textMessage(`:x: ${inertMessage(notice.error.userMessage)}`);
+    case 'policy-refused':
+      return policyRefusedMessage(notice);
   }
+}
+
+/**
+ * A policy refusal. `why` and `how` come from checkPolicy: rule names already inert, channels and
+ * people as mentions; shortened to Slack's limits.
+ */
+export function policyRefusedMessage(notice: { flowId: number; why: string; how: string }): SlackMessage {
+  return textMessage(
+    shorten(`:no_entry: ${notice.why} ${notice.how} Flow *${notice.flowId}* was not triggered.`),
+  );
 }
 
 /** A parse error of the slash command text. */

@@ -39,6 +39,8 @@ export interface ChosenFlow {
   flow?: Flow;
   /** The early warning: what the trigger's prerequisite checks would refuse. */
   problem?: FlowProblem;
+  /** The policy file's refusal, in words (check-policy.ts), when EnOS's checks pass. */
+  policyWarning?: string;
 }
 
 /** Everything the form shows; it is rebuilt whole from this on every change. */
@@ -149,6 +151,8 @@ function flowBlocks(chosen: ChosenFlow | undefined): types.KnownBlock[] {
       ...section(flowWarning({ ...chosen, problem: chosen.problem })),
       block_id: MODAL_BLOCK.flowNotice,
     });
+  } else if (chosen?.policyWarning) {
+    blocks.push({ ...section(`:warning: ${chosen.policyWarning}`), block_id: MODAL_BLOCK.flowNotice });
   }
   return blocks;
 }

@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { AuditRecord, EnosIdentity } from '../../../core/ports';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
 import type { ListenerDeps } from '../../app-deps';
+import { policyWarning } from '../../check-policy';
 import { slackErrorCode } from '../../slack-reporter';
 import { prefillParameterLines } from '../../ui/prefill-parameter-lines';
 import { textMessage } from '../../ui/slack-message';
@@ -76,7 +77,7 @@ async function prefilledForm(
     zone,
     now: deps.clock(),
     when: 'now',
-    flow: await chosenFlow(deps, link, record),
+    flow: await chosenFlow(deps, link, record, slackUserId),
   });
   return prefillParameterLines(form, record.parameters);
 }
@@ -86,15 +87,26 @@ async function prefilledForm(
  * Its own parameter fields are not shown: the run's parameters are in "More parameters", and a
  * parameter both there and changed in a field would be refused as given twice.
  */
-async function chosenFlow(deps: ListenerDeps, link: EnosIdentity, record: AuditRecord): Promise<ChosenFlow> {
+async function chosenFlow(
+  deps: ListenerDeps,
+  link: EnosIdentity,
+  record: AuditRecord,
+  slackUserId: string,
+): Promise<ChosenFlow> {
   const label = flowOptionText(record.flowId, record.flowName ?? '');
   try {
     const flow = await deps.enos.getFlow(link, record.flowId);
     const reason = checkPrerequisites(flow, link);
     const chosen: ChosenFlow = { id: record.flowId, label: flowOptionText(record.flowId, flow.flowName) };
-    return reason
-      ? { ...chosen, problem: { kind: 'refused', reason, flowId: record.flowId, identity: link, flow } }
-      : chosen;
+    if (reason) {
+      return { ...chosen, problem: { kind: 'refused', reason, flowId: record.flowId, identity: link, flow } };
+    }
+    const warning = await policyWarning(deps, {
+      flow: { flowId: record.flowId, flowName: flow.flowName },
+      slackUserId,
+      ...(record.channelId ? { conversationId: record.channelId } : {}),
+    });
+    return warning ? { ...chosen, policyWarning: warning } : chosen;
   } catch (error) {
     const problem = checkFailure(error, record.flowId, link);
     if (problem.kind !== 'refused' && problem.kind !== 'failed') throw error;

@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import type { EnosIdentity } from '../../../core/ports';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
 import type { ListenerDeps } from '../../app-deps';
+import { policyWarning } from '../../check-policy';
 import { TRIGGER_MODAL_CALLBACK } from '../../ids';
 import { noticeMessage } from '../../ui/trigger-messages';
 import { type ChosenFlow, type FlowProblem, flowOptionText, triggerModal } from '../../ui/trigger-modal';
 import { decodeModalMetadata } from '../../ui/trigger-modal-metadata';
 import { noticeModal } from '../../ui/trigger-modal-notices';
 import {
+  selectedConversation,
   selectedFlowId,
   selectedFlowLabel,
   selectedWhen,
@@ -27,6 +29,7 @@ async function chooseFlow(
   identity: EnosIdentity,
   flowId: number,
   label: string,
+  where: { slackUserId: string; conversationId?: string },
 ): Promise<ChosenFlow> {
   try {
     const flow = await deps.enos.getFlow(identity, flowId);
@@ -34,11 +37,16 @@ async function chooseFlow(
     const problem: FlowProblem | undefined = reason
       ? { kind: 'refused', reason, flowId, identity, flow }
       : undefined;
+    // The policy's verdict for the conversation chosen so far; the submission checks it again.
+    const warning = problem
+      ? undefined
+      : await policyWarning(deps, { flow: { flowId, flowName: flow.flowName }, ...where });
     return {
       id: flowId,
       label: flowOptionText(flowId, flow.flowName),
       flow,
       ...(problem ? { problem } : {}),
+      ...(warning ? { policyWarning: warning } : {}),
     };
   } catch (error) {
     // The same mapping as the trigger's own check: not found, no access, locked user, or a failure.
@@ -93,7 +101,10 @@ export function refreshTriggerModal(deps: ListenerDeps) {
         const label = selectedFlowLabel(values) ?? String(flowId);
         const flow =
           flowId && Number.isSafeInteger(flowId)
-            ? await chooseFlow(deps, identity, flowId, label)
+            ? await chooseFlow(deps, identity, flowId, label, {
+                slackUserId,
+                conversationId: selectedConversation(values) ?? metadata.channelId,
+              })
             : undefined;
         const modal = triggerModal({
           channelId: metadata.channelId,

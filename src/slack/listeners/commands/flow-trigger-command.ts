@@ -24,6 +24,7 @@ import {
 import { openTriggerModal } from '../views/open-trigger-modal';
 import { answerBackfillPreview } from './answer-backfill-preview';
 import { answerLinkSelf } from './answer-link-self';
+import { answerPolicy } from './answer-policy';
 import { answerPreview } from './answer-preview';
 import { answerRunStatus } from './answer-run-status';
 
@@ -277,6 +278,9 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
           }),
         ),
       );
+      return;
+    case 'policy':
+      await respond(ephemeral(await answerPolicy(deps, { teamId, slackUserId: actorId }, cmd.flowId)));
       return;
     case 'help':
     case 'modal':

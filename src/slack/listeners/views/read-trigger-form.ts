@@ -36,6 +36,11 @@ export function selectedFlowLabel(values: ViewStateValues): string | undefined {
   return stateValue(values, MODAL_BLOCK.flow, MODAL_ACTION.flow)?.selected_option?.text?.text ?? undefined;
 }
 
+/** The conversation chosen under "Post in", if any. */
+export function selectedConversation(values: ViewStateValues): string | undefined {
+  return stateValue(values, MODAL_BLOCK.postIn, MODAL_ACTION.postIn)?.selected_conversation ?? undefined;
+}
+
 /** "Now" or "At a date and time", as chosen. */
 export function selectedWhen(values: ViewStateValues): 'now' | 'at' | undefined {
   const value = stateValue(values, MODAL_BLOCK.when, MODAL_ACTION.when)?.selected_option?.value;

@@ -8,6 +8,7 @@ import { validateTriggerForm } from '../../../core/validate-trigger-form';
 import { withinBudget } from '../../../core/within-budget';
 import { checkCallerLink } from '../../admit-trigger';
 import type { ListenerDeps } from '../../app-deps';
+import { policyRefusalInline } from '../../check-policy';
 import { MODAL_BLOCK } from '../../ids';
 import { enqueueJob } from '../../job-runner';
 import { acceptTrigger, INTAKE_BUDGET_MS, type Intake, withdrawTrigger } from '../../trigger-from-slack';
@@ -133,6 +134,18 @@ export function submitTriggerModal(deps: ListenerDeps) {
     }
     if (admission.kind === 'store-failed') {
       await fail({ [MODAL_BLOCK.flow]: inlineError(admission.error.userMessage) });
+      return;
+    }
+
+    // The policy file's refusal, inline, while the form is still open to pick another conversation.
+    const refusal = await policyRefusalInline(
+      deps,
+      { teamId, slackUserId, flowId: form.flowId, conversationId: form.conversationId },
+      ANSWER_BUDGET_MS - INTAKE_BUDGET_MS - (performance.now() - arrived),
+    );
+    if (refusal) {
+      log.info({ flowId: form.flowId }, 'trigger form refused inline by the policy');
+      await fail({ [MODAL_BLOCK.flow]: inlineError(refusal) });
       return;
     }
 
