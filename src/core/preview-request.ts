@@ -6,6 +6,7 @@
  */
 import { FlowTriggerError, StoreError } from './errors';
 import type { WhenSpec } from './parse-when';
+import type { PolicyRequest } from './policy/decide-policy';
 import type { ClaimStore, Clock, EnosGateway, EnosIdentity, Flow, FlowParameter, LinkStore } from './ports';
 import { previewTrigger, type TriggerPreview } from './preview-trigger';
 import { type ResolvedTime, resolveTime } from './resolve-time';
@@ -28,6 +29,8 @@ export interface PreviewDeps {
   serverZone: string;
   /** BACKFILL_CAL_DT_OFFSET_DAYS. */
   calDtOffsetDays: number;
+  /** The policy file's verdict (absent: no policy): a refusal, or undefined when allowed. */
+  checkPolicy?: (request: PolicyRequest) => Promise<{ why: string; how: string } | undefined>;
 }
 
 export interface PreviewAsk {
@@ -43,6 +46,8 @@ export type PreviewOutcome =
   | { kind: 'not-linked' }
   | { kind: 'time-invalid'; message: string }
   | { kind: 'store-failed'; error: FlowTriggerError }
+  /** The policy file refuses it: the refusal names the rule and how to get allowed. */
+  | { kind: 'policy-refused'; why: string; how: string }
   /** Get Flow refused (no such flow, no access) or failed: there is no flow to show. */
   | { kind: 'check-failed'; result: Extract<TriggerResult, { kind: 'refused' | 'failed' }> }
   | {
@@ -90,8 +95,15 @@ export async function previewRequest(deps: PreviewDeps, ask: PreviewAsk): Promis
     if (result.kind !== 'refused' && result.kind !== 'failed') throw error;
     return { kind: 'check-failed', result };
   }
-  // The policy check (product.md, "Policy") goes here once it exists: after Get Flow, which it
-  // needs, and before the preview, whose `check` it would fill like a refused prerequisite.
+  // The policy (docs/policy.md) after Get Flow, whose flow name its globs match; a preview is asked
+  // as such, so a rule may allow previews where it would refuse the trigger.
+  const refusal = await deps.checkPolicy?.({
+    flow: { flowId: ask.flowId, flowName: flow.flowName },
+    conversationId: ask.channelId,
+    userId: ask.slackUserId,
+    action: { kind: 'preview' },
+  });
+  if (refusal) return { kind: 'policy-refused', ...refusal };
 
   const preview = previewTrigger({
     flow,

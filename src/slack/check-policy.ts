@@ -112,3 +112,16 @@ export async function policyWarning(
   });
   return verdict.kind === 'refused' ? `${verdict.why} ${verdict.how}` : undefined;
 }
+
+/**
+ * The policy check as the core use cases take it (TriggerDeps, PreviewDeps): a refusal's words, or
+ * undefined when the request may go on.
+ */
+export function policyRefusalCheck(deps: {
+  policy?: PolicyGate;
+}): (request: PolicyRequest) => Promise<{ why: string; how: string } | undefined> {
+  return async (request) => {
+    const verdict = await checkPolicy(deps, request);
+    return verdict.kind === 'refused' ? { why: verdict.why, how: verdict.how } : undefined;
+  };
+}

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { TriggerDeps } from '../core/trigger-flow';
 import type { ListenerDeps } from './app-deps';
-import { checkPolicy } from './check-policy';
+import { policyRefusalCheck } from './check-policy';
 
 /**
  * The trigger use case's collaborators, taken from the listeners' dependencies, for
@@ -30,9 +30,6 @@ export function triggerDepsFrom(deps: ListenerDeps, log: Logger): TriggerDeps {
       enosTimeoutMs: deps.enosRequestTimeoutMs ?? 15_000,
       serverZone: deps.enosServerZone ?? 'UTC',
     },
-    checkPolicy: async (request) => {
-      const verdict = await checkPolicy(deps, request);
-      return verdict.kind === 'refused' ? { why: verdict.why, how: verdict.how } : undefined;
-    },
+    checkPolicy: policyRefusalCheck(deps),
   };
 }

@@ -399,3 +399,49 @@ describe('within Slack’s limits', () => {
     expect(body.blocks.at(-1)!.text.text).toMatch(/… and \d+ more$/);
   });
 });
+
+describe('preview and backfill ask the policy too', () => {
+  const denyDaily = `rules:
+  - name: no daily loads from Slack
+    flows: ["daily *"]
+    deny: "Daily loads are run by the scheduler."
+`;
+
+  it('a preview refused by a rule names it, and shows no Trigger button', async () => {
+    t = await startTestApp({ directory, policy: denyDaily });
+    const res = await t.command('preview 3377 now REPLACE=x');
+    expectNothingTriggered();
+    const [answer] = t.slack.responsesOf(res.responseUrlId);
+    expect(textOf({ args: answer?.body as Record<string, unknown> })).toBe(
+      ':no_entry: Policy rule "no daily loads from Slack" does not let anyone run flow 3377: Daily loads are run by the scheduler. ' +
+        'This rule has no exception. If it should change, ask the people who maintain the policy file. Flow *3377* was not triggered.',
+    );
+    expect(JSON.stringify(answer?.body)).not.toContain('"type":"button"');
+  });
+
+  it('a backfill refused by a rule names it before any run is listed', async () => {
+    t = await startTestApp({ directory, policy: denyDaily });
+    const res = await t.command('backfill 3377 2026-01-01 to 2026-01-03');
+    expectNothingTriggered();
+    const texts = privateTo(res.responseUrlId);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain('Policy rule "no daily loads from Slack"');
+    expect(texts[0]).not.toContain('2026-01-02');
+  });
+
+  it('a backfill longer than the rule’s backfill.max_runs is refused, one within it is previewed', async () => {
+    t = await startTestApp({
+      directory,
+      policy: `rules:
+  - name: short backfills
+    flows: [3377]
+    backfill: { max_runs: 2 }
+`,
+    });
+    const long = await t.command('backfill 3377 2026-01-01 to 2026-01-03');
+    expect(privateTo(long.responseUrlId)[0]).toContain('short backfills');
+    const short = await t.command('backfill 3377 2026-01-01 to 2026-01-02');
+    expect(privateTo(short.responseUrlId)[0]).toContain('2026-01-02');
+    expectNothingTriggered();
+  });
+});

@@ -4,10 +4,11 @@ import type { Flow } from '../../../core/ports';
 import { compareParameters } from '../../../core/preview-trigger';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
 import type { ListenerDeps } from '../../app-deps';
+import { policyRefusalCheck } from '../../check-policy';
 import { backfillPreviewMessage } from '../../ui/backfill-preview-message';
 import { inertMessage } from '../../ui/inert-text';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
-import { noticeMessage, refusalText } from '../../ui/trigger-messages';
+import { noticeMessage, policyRefusedMessage, refusalText } from '../../ui/trigger-messages';
 
 /**
  * `/flow-trigger backfill …`: the private preview of a backfill. Get Flow as the caller gives the
@@ -16,7 +17,7 @@ import { noticeMessage, refusalText } from '../../ui/trigger-messages';
  */
 export async function answerBackfillPreview(
   deps: ListenerDeps,
-  who: { teamId: string; slackUserId: string },
+  who: { teamId: string; slackUserId: string; channelId: string },
   request: BackfillRequest,
 ): Promise<SlackMessage> {
   const link = await deps.links.get(who.teamId, who.slackUserId);
@@ -49,6 +50,14 @@ export async function answerBackfillPreview(
     order: request.order,
   });
   if (!planned.ok) return textMessage(`:x: No backfill. ${inertMessage(planned.refusal.message)}`);
+  // After planning: a rule's backfill.max_runs counts the runs planned.
+  const refused = await policyRefusalCheck(deps)({
+    flow: { flowId: flow.flowId, flowName: flow.flowName },
+    conversationId: who.channelId,
+    userId: who.slackUserId,
+    action: { kind: 'backfill', runs: planned.plan.runs.length },
+  });
+  if (refused) return policyRefusedMessage({ flowId: flow.flowId, ...refused });
   const reason = checkPrerequisites(flow, link);
   const refusal =
     reason === undefined

@@ -2,10 +2,11 @@ import type { WhenSpec } from '../../../core/parse-when';
 import type { FlowParameter } from '../../../core/ports';
 import { type PreviewDeps, previewRequest } from '../../../core/preview-request';
 import type { ListenerDeps } from '../../app-deps';
+import { policyRefusalCheck } from '../../check-policy';
 import { inertMessage } from '../../ui/inert-text';
 import { PREVIEW_TTL_MINUTES, previewMessage } from '../../ui/preview-message';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
-import { noticeMessage, refusalReason } from '../../ui/trigger-messages';
+import { noticeMessage, policyRefusedMessage, refusalReason } from '../../ui/trigger-messages';
 
 /** How long a preview's Trigger button works (product.md: 15 minutes). */
 export const PREVIEW_TTL_MS = PREVIEW_TTL_MINUTES * 60_000;
@@ -30,6 +31,7 @@ export function previewDepsFrom(deps: ListenerDeps): PreviewDeps {
     zoneOf: deps.zoneOf,
     serverZone: deps.enosServerZone ?? 'UTC',
     calDtOffsetDays: deps.backfill?.calDtOffsetDays ?? 1,
+    checkPolicy: policyRefusalCheck(deps),
   };
 }
 
@@ -47,6 +49,8 @@ export async function answerPreview(deps: ListenerDeps, ask: PreviewAskFromSlack
       return textMessage(`:clock3: ${inertMessage(outcome.message)} Nothing was previewed or triggered.`);
     case 'store-failed':
       return noticeMessage({ kind: 'store-failed', error: outcome.error }, {});
+    case 'policy-refused':
+      return policyRefusedMessage({ flowId: ask.flowId, why: outcome.why, how: outcome.how });
     case 'check-failed': {
       const { result } = outcome;
       return result.kind === 'refused'

@@ -242,7 +242,13 @@ async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandCo
       return;
     case 'backfill':
       await respond(
-        ephemeral(await answerBackfillPreview(deps, { teamId, slackUserId: actorId }, cmd.backfill)),
+        ephemeral(
+          await answerBackfillPreview(
+            deps,
+            { teamId, slackUserId: actorId, channelId: command.channel_id },
+            cmd.backfill,
+          ),
+        ),
       );
       return;
     case 'history': {
