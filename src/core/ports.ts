@@ -116,7 +116,7 @@ export interface EnosGateway {
   getFlowInstance(caller: EnosCaller, flowInstId: string): Promise<FlowInstance>;
   cancelFlowInstance(caller: EnosCaller, flowInstId: string): Promise<void>;
   /**
-   * The users of an EnOS organization (IAM API, enos-api.md §4), called with the application's
+   * The users of an EnOS organization (IAM API, docs/enos-api.md §3.9), called with the application's
    * own credentials (it needs the OU administrator policy). For self-linking by email.
    */
   listOrgUsers(orgId: string): Promise<EnosOrgUserList>;

@@ -222,7 +222,7 @@ export function duplicateKey(cmd: TriggerCommand, time: ResolvedTime): string {
 /** EnOS codes that Get Flow uses for a flow that does not exist (or cannot be seen). */
 const NOT_FOUND_CODES = new Set([62102, 99404]);
 
-/** The prerequisites of `product.md`, in the order a user should fix them. */
+/** The prerequisites of docs/product.md (§2 "A trigger", step 5), in the order a user should fix them. */
 export function checkPrerequisites(flow: Flow, identity: EnosIdentity): RefusalReason | undefined {
   if (flow.isUserLocked) return 'user-locked';
   if (flow.locked) return 'flow-locked';
