@@ -61,3 +61,18 @@ export interface ListenerDeps extends AppDeps {
   /** RECOVERY_MAX_AGE_SECONDS in ms, resolved. */
   maxAgeMs: number;
 }
+
+/*
+ * What each listener surface reads, so that a reader sees what it touches. Surfaces that trigger
+ * (commands, views, actions, shortcuts) share the trigger path's helpers (acceptTrigger, the job
+ * runner), which still take the whole ListenerDeps.
+ */
+
+/** The Home tab (app_home_opened): the caller's link, recent triggers and live run states. */
+export type EventDeps = Pick<
+  ListenerDeps,
+  'admins' | 'audit' | 'clock' | 'enos' | 'enosServerZone' | 'inFlight' | 'links' | 'logger' | 'selfLink'
+>;
+
+/** The form's flow search (block_suggestion). */
+export type OptionDeps = Pick<ListenerDeps, 'enos' | 'links' | 'logger'>;
