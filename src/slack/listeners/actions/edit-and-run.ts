@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { AuditRecord, EnosIdentity } from '../../../core/ports';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import { slackErrorCode } from '../../slack-reporter';
 import { prefillParameterLines } from '../../ui/prefill-parameter-lines';
 import { textMessage } from '../../ui/slack-message';
@@ -17,7 +17,7 @@ import { type RunButtonArgs, readRunButton } from './read-run-button';
  * clicker). As every form: views.open first with the loading view (the trigger_id lives 3 s),
  * then the form replaces it.
  */
-export function editAndRun(deps: ListenerDeps) {
+export function editAndRun(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
     await args.ack();
     const click = readRunButton(deps, args, 'edit-and-run');
@@ -51,7 +51,7 @@ export function editAndRun(deps: ListenerDeps) {
 }
 
 async function prefilledForm(
-  deps: ListenerDeps,
+  deps: ActionDeps,
   teamId: string,
   slackUserId: string,
   attemptId: string,
@@ -86,7 +86,7 @@ async function prefilledForm(
  * Its own parameter fields are not shown: the run's parameters are in "More parameters", and a
  * parameter both there and changed in a field would be refused as given twice.
  */
-async function chosenFlow(deps: ListenerDeps, link: EnosIdentity, record: AuditRecord): Promise<ChosenFlow> {
+async function chosenFlow(deps: ActionDeps, link: EnosIdentity, record: AuditRecord): Promise<ChosenFlow> {
   const label = flowOptionText(record.flowId, record.flowName ?? '');
   try {
     const flow = await deps.enos.getFlow(link, record.flowId);
