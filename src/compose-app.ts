@@ -53,7 +53,7 @@ export interface CoreServices {
   inFlight: InFlight;
   /** The zone EnOS writes its zone-less run times in. */
   enosServerZone: string;
-  /** Stops the clock check, closes the EnOS client and the store; idempotent enough to call after a failed start. */
+  /** Stops the clock check, then closes the EnOS client and the store (also after a failed start). */
   close(): Promise<void>;
 }
 
@@ -155,28 +155,13 @@ export interface ComposedApp extends CoreServices {
 export async function composeApp(options: AppOptions, adapters: AppAdapters): Promise<ComposedApp> {
   const core = await composeCore(options, adapters);
   const { logger, clock, store } = core;
-  const app = createApp(options.slack, {
-    logger,
-    enos: core.enos,
-    links: store.links,
-    claims: store.claims,
-    audit: store.audit,
-    clock,
-    newId: adapters.newId,
-    defaultZone: options.defaultZone,
-    zoneCacheMs: options.zoneCacheMs,
-    admins: options.admins,
-    defaultOrgId: options.defaultOrgId,
-    selfLink: options.selfLink,
-    inFlight: core.inFlight,
-    watches: store.watches,
-    enosServerZone: core.enosServerZone,
-    pingStore: store.ping,
-    jobs: store.jobs,
-    recovery: options.recovery,
-    enosRequestTimeoutMs: options.enos.requestTimeoutMs,
-    watch: options.watch,
-  });
+  let app: FlowTriggerApp;
+  try {
+    app = createSlackApp(options, adapters, core);
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
   let retention: AuditRetention | undefined;
   return {
     ...core,
@@ -203,6 +188,33 @@ export async function composeApp(options: AppOptions, adapters: AppAdapters): Pr
       await core.close();
     },
   };
+}
+
+/** The Slack app (src/app.ts) over the core services: the listeners' dependencies, plainly. */
+function createSlackApp(options: AppOptions, adapters: AppAdapters, core: CoreServices): FlowTriggerApp {
+  const { logger, clock, store } = core;
+  return createApp(options.slack, {
+    logger,
+    enos: core.enos,
+    links: store.links,
+    claims: store.claims,
+    audit: store.audit,
+    clock,
+    newId: adapters.newId,
+    defaultZone: options.defaultZone,
+    zoneCacheMs: options.zoneCacheMs,
+    admins: options.admins,
+    defaultOrgId: options.defaultOrgId,
+    selfLink: options.selfLink,
+    inFlight: core.inFlight,
+    watches: store.watches,
+    enosServerZone: core.enosServerZone,
+    pingStore: store.ping,
+    jobs: store.jobs,
+    recovery: options.recovery,
+    enosRequestTimeoutMs: options.enos.requestTimeoutMs,
+    watch: options.watch,
+  });
 }
 
 /** The configuration (`loadConfig`) as the options of {@link composeApp}. */
