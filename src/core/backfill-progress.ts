@@ -1,5 +1,5 @@
 /**
- * The pure rules of a running backfill (product.md, "Backfill"): what a run's EnOS status means for
+ * The pure rules of a running backfill (docs/product.md, "Backfill"): what a run's EnOS status means for
  * the backfill, when the next run may be triggered, and the progress line its thread shows. No
  * clock, no I/O: the engine that triggers and watches the runs hands in what it saw.
  */

@@ -1,5 +1,5 @@
 /**
- * The `backfill` grammar (product.md, "Backfill"), read from the text after the word `backfill`:
+ * The `backfill` grammar (docs/backfill.md), read from the text after the word `backfill`:
  *
  *     <flowId> <range> [at HH:MM] [<zone>] [newest first] [keep going] [KEY=VALUE …]
  *     <range> := <date> | <date> to <date> | last <N> days

@@ -1,6 +1,6 @@
 /**
  * The `preview` grammar: the text after the word `preview` is a trigger's,
- * `<flowId> [when] [KEY=VALUE …]` (product.md, "Preview (dry run)"), read by the trigger's own
+ * `<flowId> [when] [KEY=VALUE …]` (docs/product.md §8, "Not built yet": preview), read by the trigger's own
  * parser so that a preview accepts and refuses exactly what the trigger would.
  */
 import { parseTrigger, readTokens, type TriggerRequestSpec } from './parse-trigger';

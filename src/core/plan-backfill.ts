@@ -1,5 +1,5 @@
 /**
- * Business dates in, trigger times out (product.md, "Backfill"). Each business date D becomes one
+ * Business dates in, trigger times out (docs/backfill.md). Each business date D becomes one
  * back-dated run triggered on D + `calDtOffsetDays` **in the server's zone**, so that EnOS, which
  * computes `${cal_dt}` as the trigger's server-zone date minus that offset, gives each run D.
  * docs/backfill.md has worked examples. Pure: the clock and the zones come in as arguments.

@@ -1,10 +1,17 @@
+import type { FlowTriggerError } from './errors';
+import type { NewRunWatch } from './new-run-watch';
 import type { WhenSpec } from './parse-when';
+import type { PolicyRequest } from './policy/decide-policy';
+import type { RecoverySettings } from './recovery-rules';
+import type { ResolvedTime } from './resolve-time';
 import type { TriggerJob } from './trigger-job';
 
 /**
  * The domain types and the interfaces the core needs from the outside world. The core imports
  * nothing that does I/O: adapters (EnOS client, keyv store, Slack) implement these interfaces and
- * are handed in by the composition root (`src/main.ts`) or by tests.
+ * are handed in by the composition function (`src/compose-app.ts`, used by `src/main.ts` and the
+ * tests). Every port of the core is here: EnOS, the stores, the clock, and the trigger use case's
+ * own (`TriggerDeps`, `TriggerReporter`, `RunWatchLink`, at the end).
  */
 
 /** A workflow parameter for one run: `KEY=VALUE`. Values pass through verbatim (`${cal_dt}` stays). */
@@ -41,20 +48,19 @@ export interface FlowTask {
   nodeId?: string;
 }
 
-/** Get Flow's `data`, normalised: owners split, JSON strings decoded. */
+/**
+ * Get Flow's `data`, normalised: owners split, JSON strings decoded. Only what flow-trigger reads;
+ * the other fields EnOS sends (desc, active, visitor, hasEditPri…) are dropped by the schema.
+ */
 export interface Flow {
   flowId: number;
   flowName: string;
-  desc?: string;
-  /** 0 paused, 1 started. */
-  active?: number;
   /** 0 manual, 1 periodic, 2 temporary. */
   type?: number;
   cycle?: string;
   freq?: string;
   /** EnOS usernames, trimmed, no empty entries. */
   owners: string[];
-  visitors: string[];
   /** The flow's current global parameters. */
   parameters: FlowParameter[];
   tasks: FlowTask[];
@@ -62,15 +68,12 @@ export interface Flow {
   locked: boolean;
   /** The calling user is locked. */
   isUserLocked: boolean;
-  hasEditPri?: boolean;
-  hasReadPri?: boolean;
 }
 
 /** One entry of Get My Flow (EnOS sends `flowId` as a string; normalised to a number). */
 export interface MyFlow {
   flowId: number;
   flowName: string;
-  editable?: boolean;
   cycle?: string;
 }
 
@@ -87,14 +90,11 @@ export interface FlowInstance {
   flowName: string;
   /** -1 FAIL, 0 INIT, 1 SUCCESS, 2 RUNNING, 3 SUSPEND, 4 INTERNAL_ERROR, 5 WAIT, 6 READY, 7 TIMEOUT, 8 CANCEL, 9 RERUN, 10 SKIP */
   status: number;
-  statusDesc?: string;
   triggerTime?: string;
   startTime?: string;
   endTime?: string;
   parameters: FlowParameter[];
   tasks: FlowInstanceTask[];
-  owner?: string;
-  calDt?: string;
 }
 
 export interface TriggerRequest {
@@ -117,7 +117,7 @@ export interface EnosGateway {
   getFlowInstance(caller: EnosCaller, flowInstId: string): Promise<FlowInstance>;
   cancelFlowInstance(caller: EnosCaller, flowInstId: string): Promise<void>;
   /**
-   * The users of an EnOS organization (IAM API, enos-api.md §4), called with the application's
+   * The users of an EnOS organization (IAM API, docs/enos-api.md §3.9), called with the application's
    * own credentials (it needs the OU administrator policy). For self-linking by email.
    */
   listOrgUsers(orgId: string): Promise<EnosOrgUserList>;
@@ -367,7 +367,7 @@ export interface JobStore {
 }
 
 /**
- * A previewed trigger, kept for its Trigger button (product.md, "Preview (dry run)"): the button
+ * A previewed trigger, kept for its Trigger button (docs/product.md, "Preview (dry run)"): the button
  * carries only `id`, so what runs is what was shown, whatever a payload says.
  */
 export interface StoredPreview {
@@ -392,3 +392,184 @@ export interface PreviewStore {
   put(preview: StoredPreview, ttlMs: number): Promise<void>;
   get(teamId: string, id: string): Promise<StoredPreview | undefined>;
 }
+
+/*
+ * The trigger use case's ports (src/core/trigger-flow.ts) and the types they speak in: what the
+ * Slack side implements (TriggerReporter) and what the composition hands in (TriggerDeps).
+ */
+
+/** A trigger request, as parsed from a command or a form. */
+export interface TriggerCommand {
+  teamId: string;
+  slackUserId: string;
+  /** The conversation the request came from (or was asked to post in). */
+  channelId: string;
+  flowId: number;
+  when: WhenSpec;
+  parameters: FlowParameter[];
+  source: AuditRecord['source'];
+}
+
+/** Why a request was refused before EnOS was asked to trigger. */
+export type RefusalReason =
+  | 'flow-not-found'
+  | 'no-access'
+  | 'user-locked'
+  | 'flow-locked'
+  | 'not-owner'
+  | 'no-tasks';
+
+/** What the caller is told privately: no trigger attempt happened (or it is someone else's). */
+export type PrivateNotice =
+  | { kind: 'not-linked'; admins: string[]; selfLink: boolean }
+  | { kind: 'time-invalid'; message: string }
+  | { kind: 'duplicate'; flowId: number; earlier: EarlierAttempt }
+  | { kind: 'store-failed'; error: FlowTriggerError }
+  /** The policy file refuses it: `why` names the rule, `how` says how to get allowed. */
+  | { kind: 'policy-refused'; flowId: number; why: string; how: string };
+
+/** What the duplicate guard remembers about the first of two identical requests. */
+export interface EarlierAttempt {
+  attemptId: string;
+  requestedAt: string;
+  channelId?: string;
+  threadTs?: string;
+  /** Set when the thread is private to the caller (the bot could not post in the channel). */
+  private?: boolean;
+}
+
+/** The parent message: the request as the channel's audit trail shows it. */
+export interface Announcement {
+  attemptId: string;
+  slackUserId: string;
+  identity: EnosIdentity;
+  flowId: number;
+  /** Known when Get Flow succeeded. */
+  flowName?: string;
+  time: ResolvedTime;
+  parameters: FlowParameter[];
+}
+
+/** Where the outcome goes: a thread in the channel, or the caller's private replies. */
+export interface ThreadRef {
+  channelId: string;
+  /** The parent message's ts; absent when the result goes privately to the caller. */
+  threadTs?: string;
+  private: boolean;
+}
+
+export type TriggerResult =
+  | { kind: 'triggered'; instanceId: string; flow: Flow; time: ResolvedTime }
+  | {
+      kind: 'refused';
+      reason: RefusalReason;
+      flowId: number;
+      identity: EnosIdentity;
+      flow?: Flow;
+      error?: FlowTriggerError;
+    }
+  /** Failed, and nothing was started. */
+  | { kind: 'failed'; error: FlowTriggerError; stage: 'check' | 'trigger' }
+  /** Failed in a way that leaves open whether EnOS started the run. */
+  | { kind: 'unknown'; error: FlowTriggerError };
+
+/** The Slack side of a trigger, bound to one request. */
+export interface TriggerReporter {
+  /** Tells the caller privately (an ephemeral message). */
+  notify(notice: PrivateNotice): Promise<void>;
+  /**
+   * Posts the parent message, falling back to the caller's private replies where the bot cannot
+   * post. Throws when Slack cannot be reached at all: then nothing may be triggered.
+   */
+  announce(announcement: Announcement): Promise<ThreadRef>;
+  /**
+   * Posts the outcome under the parent message (or privately). Resolves with the reply's place
+   * when it is a message the bot can edit later (the run watcher keeps it current).
+   */
+  reply(
+    thread: ThreadRef,
+    result: TriggerResult,
+    announcement: Announcement,
+  ): Promise<PostedReply | undefined>;
+  /**
+   * Recovery: tells the caller that nothing was triggered and why, in the thread when there is one
+   * (else privately, a DM when no response_url is left), with a button to trigger it again.
+   */
+  notTriggered(
+    thread: ThreadRef | undefined,
+    reason: NotTriggeredReason,
+    subject: RecoveryNoticeSubject,
+  ): Promise<void>;
+  /** Recovery: says in the thread (once) that EnOS is being asked whether the run started. */
+  checking(thread: ThreadRef, subject: RecoveryNoticeSubject): Promise<void>;
+}
+
+/** A message the bot posted and may edit (chat.update). */
+export interface PostedReply {
+  channelId: string;
+  ts: string;
+}
+
+export interface TriggerDeps {
+  enos: EnosGateway;
+  links: LinkStore;
+  claims: ClaimStore;
+  audit: AuditStore;
+  clock: Clock;
+  newId: () => string;
+  /** The caller's IANA zone (Slack profile, or the configured default). */
+  zoneOf: (teamId: string, slackUserId: string) => Promise<string>;
+  admins: string[];
+  selfLink: boolean;
+  /** Logs what the user does not see; never given secrets. */
+  log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** Starts watching a triggered run until it finishes (absent: runs are not watched). */
+  startWatch?: (run: NewRunWatch) => Promise<void>;
+  /** Where each step of the job is recorded (absent: nowhere, the job lives in memory only). */
+  jobs?: JobStore;
+  /** The run watches, as the job's last steps need them (absent: runs are not watched). */
+  watches?: RunWatchLink;
+  /** How long a worker's lease on a job lasts: recovery looks at a job once it may have lapsed. */
+  leaseMs?: number;
+  /** RECOVERY_MAX_AGE_SECONDS in ms (default 600 s). */
+  maxAgeMs?: number;
+  recovery: RecoverySettings;
+  /**
+   * The policy file's verdict on the request (absent: no policy). Undefined: allowed; else the
+   * refusal, in words. Asked once, after Get Flow (the rules match EnOS's flow name) and before the
+   * announcement, so that a refused request leaves no trace in the channel and never reaches EnOS.
+   */
+  checkPolicy?: (request: PolicyRequest) => Promise<{ why: string; how: string } | undefined>;
+}
+
+/** The watch of a run, seen from its trigger job. */
+export interface RunWatchLink {
+  exists(instanceId: string): Promise<boolean>;
+  /** Records the run's reply on its watch, once posted (undefined: the reply cannot be edited). */
+  replyPosted(instanceId: string, reply: PostedReply | undefined): Promise<void>;
+}
+
+/** What a recovery notice is about. */
+export interface RecoveryNoticeSubject {
+  attemptId: string;
+  slackUserId: string;
+  flowId: number;
+  flowName?: string;
+}
+
+/** Why recovery tells the caller that nothing was triggered. */
+export type NotTriggeredReason =
+  /** Not sent before RECOVERY_MAX_AGE_SECONDS passed (the app was down): Run it now. */
+  | { kind: 'expired'; ageMs: number }
+  /** Sent, its answer lost, and EnOS lists no run for it: Run again. */
+  | { kind: 'not-found' };
+
+/** How a trigger request ended, for the caller of the use case (tests, buttons, logs). */
+export type TriggerSummary =
+  | { kind: PrivateNotice['kind'] }
+  | { kind: 'slack-unreachable'; attemptId: string }
+  /** Too old to send after a restart: the caller was told, with Run it now. */
+  | { kind: 'expired'; attemptId: string }
+  /** Sent, answer lost, EnOS does not list the run yet: recovery asks again later. */
+  | { kind: 'waiting'; attemptId: string }
+  | { kind: TriggerResult['kind']; attemptId: string; instanceId?: string };

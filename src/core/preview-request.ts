@@ -1,5 +1,5 @@
 /**
- * The preview use case (product.md, "Preview (dry run)"): every check a trigger makes, in the
+ * The preview use case (docs/product.md, "Preview (dry run)"): every check a trigger makes, in the
  * trigger's order (link → time → Get Flow prerequisites), and the duplicate guard READ, never
  * claimed; then the exact request (preview-trigger.ts). Nothing here can reach Update And Trigger:
  * its deps have no way to it.

@@ -1,5 +1,5 @@
 /**
- * The model of a preview (product.md, "Preview (dry run)"): from what a trigger's checks already
+ * The model of a preview (docs/product.md §8, "Not built yet": preview): from what a trigger's checks already
  * produced (Get Flow's flow, the caller's identity, the resolved time, the given parameters), what
  * the caller is shown and exactly what Update And Trigger would be sent. Pure: Slack builds its
  * message from this model, and the Trigger button sends `request` as it is.

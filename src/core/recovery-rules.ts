@@ -3,7 +3,7 @@ import type { FlowParameter, ListedFlowInstance } from './ports';
 import type { ResolvedTime } from './resolve-time';
 
 /**
- * The rules of recovery (product.md, "Promises under faults"), pure: what to do with a job found
+ * The rules of recovery (docs/product.md §6, "Promises under faults"), pure: what to do with a job found
  * after its worker died, and which EnOS instance an unanswered Update And Trigger created.
  */
 
@@ -72,7 +72,7 @@ export function findSentInstance(
   return candidates.find(carriesSent);
 }
 
-/** "Not found" is an answer only once EnOS had every chance to list the run (product.md). */
+/** "Not found" is an answer only once EnOS had every chance to list the run (docs/product.md §6). */
 export function notFoundIsFinal(sentAt: number, now: number, enosTimeoutMs: number): boolean {
   return now >= sentAt + enosTimeoutMs + LISTING_LAG_MS;
 }

@@ -2,20 +2,21 @@ import { createHash } from 'node:crypto';
 import { claimKey } from './claim-key';
 import { EnosApiError, FlowTriggerError, StoreError } from './errors';
 import type { NewRunWatch } from './new-run-watch';
-import type { WhenSpec } from './parse-command';
-import type { PolicyRequest } from './policy/decide-policy';
 import type {
+  Announcement,
   AuditRecord,
-  AuditStore,
-  ClaimStore,
-  Clock,
-  EnosGateway,
+  EarlierAttempt,
   EnosIdentity,
   Flow,
-  FlowParameter,
-  JobStore,
-  LinkStore,
   ListedFlowInstance,
+  RecoveryNoticeSubject,
+  RefusalReason,
+  ThreadRef,
+  TriggerCommand,
+  TriggerDeps,
+  TriggerReporter,
+  TriggerResult,
+  TriggerSummary,
 } from './ports';
 import {
   checkBackoffMs,
@@ -23,7 +24,6 @@ import {
   LISTING_LAG_MS,
   mayStillSend,
   notFoundIsFinal,
-  type RecoverySettings,
   TRIGGER_TIME_TOLERANCE_MS,
 } from './recovery-rules';
 import { type ResolvedTime, resolveTime } from './resolve-time';
@@ -37,184 +37,29 @@ import type { AnnouncedFacts, JobState, RecordedAnswer, TriggerJob } from './tri
  * `TriggerReporter` port, so every branch is testable without a server.
  */
 
-/** A trigger request, as parsed from a command or a form. */
-export interface TriggerCommand {
-  teamId: string;
-  slackUserId: string;
-  /** The conversation the request came from (or was asked to post in). */
-  channelId: string;
-  flowId: number;
-  when: WhenSpec;
-  parameters: FlowParameter[];
-  source: AuditRecord['source'];
-}
-
-/** Why a request was refused before EnOS was asked to trigger. */
-export type RefusalReason =
-  | 'flow-not-found'
-  | 'no-access'
-  | 'user-locked'
-  | 'flow-locked'
-  | 'not-owner'
-  | 'no-tasks';
-
-/** What the caller is told privately: no trigger attempt happened (or it is someone else's). */
-export type PrivateNotice =
-  | { kind: 'not-linked'; admins: string[]; selfLink: boolean }
-  | { kind: 'time-invalid'; message: string }
-  | { kind: 'duplicate'; flowId: number; earlier: EarlierAttempt }
-  | { kind: 'store-failed'; error: FlowTriggerError }
-  /** The policy file refuses it: `why` names the rule, `how` says how to get allowed. */
-  | { kind: 'policy-refused'; flowId: number; why: string; how: string };
-
-/** What the duplicate guard remembers about the first of two identical requests. */
-export interface EarlierAttempt {
-  attemptId: string;
-  requestedAt: string;
-  channelId?: string;
-  threadTs?: string;
-  /** Set when the thread is private to the caller (the bot could not post in the channel). */
-  private?: boolean;
-}
-
-/** The parent message: the request as the channel's audit trail shows it. */
-export interface Announcement {
-  attemptId: string;
-  slackUserId: string;
-  identity: EnosIdentity;
-  flowId: number;
-  /** Known when Get Flow succeeded. */
-  flowName?: string;
-  time: ResolvedTime;
-  parameters: FlowParameter[];
-}
-
-/** Where the outcome goes: a thread in the channel, or the caller's private replies. */
-export interface ThreadRef {
-  channelId: string;
-  /** The parent message's ts; absent when the result goes privately to the caller. */
-  threadTs?: string;
-  private: boolean;
-}
-
-export type TriggerResult =
-  | { kind: 'triggered'; instanceId: string; flow: Flow; time: ResolvedTime }
-  | {
-      kind: 'refused';
-      reason: RefusalReason;
-      flowId: number;
-      identity: EnosIdentity;
-      flow?: Flow;
-      error?: FlowTriggerError;
-    }
-  /** Failed, and nothing was started. */
-  | { kind: 'failed'; error: FlowTriggerError; stage: 'check' | 'trigger' }
-  /** Failed in a way that leaves open whether EnOS started the run. */
-  | { kind: 'unknown'; error: FlowTriggerError };
-
-/** The Slack side of a trigger, bound to one request. */
-export interface TriggerReporter {
-  /** Tells the caller privately (an ephemeral message). */
-  notify(notice: PrivateNotice): Promise<void>;
-  /**
-   * Posts the parent message, falling back to the caller's private replies where the bot cannot
-   * post. Throws when Slack cannot be reached at all: then nothing may be triggered.
-   */
-  announce(announcement: Announcement): Promise<ThreadRef>;
-  /**
-   * Posts the outcome under the parent message (or privately). Resolves with the reply's place
-   * when it is a message the bot can edit later (the run watcher keeps it current).
-   */
-  reply(
-    thread: ThreadRef,
-    result: TriggerResult,
-    announcement: Announcement,
-  ): Promise<PostedReply | undefined>;
-  /**
-   * Recovery: tells the caller that nothing was triggered and why, in the thread when there is one
-   * (else privately, a DM when no response_url is left), with a button to trigger it again.
-   */
-  notTriggered(
-    thread: ThreadRef | undefined,
-    reason: NotTriggeredReason,
-    subject: RecoveryNoticeSubject,
-  ): Promise<void>;
-  /** Recovery: says in the thread (once) that EnOS is being asked whether the run started. */
-  checking(thread: ThreadRef, subject: RecoveryNoticeSubject): Promise<void>;
-}
-
-/** A message the bot posted and may edit (chat.update). */
-export interface PostedReply {
-  channelId: string;
-  ts: string;
-}
-
-export interface TriggerDeps {
-  enos: EnosGateway;
-  links: LinkStore;
-  claims: ClaimStore;
-  audit: AuditStore;
-  clock: Clock;
-  newId: () => string;
-  /** The caller's IANA zone (Slack profile, or the configured default). */
-  zoneOf: (teamId: string, slackUserId: string) => Promise<string>;
-  admins: string[];
-  selfLink: boolean;
-  /** Logs what the user does not see; never given secrets. */
-  log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
-  /** Starts watching a triggered run until it finishes (absent: runs are not watched). */
-  startWatch?: (run: NewRunWatch) => Promise<void>;
-  /** Where each step of the job is recorded (absent: nowhere, the job lives in memory only). */
-  jobs?: JobStore;
-  /** The run watches, as the job's last steps need them (absent: runs are not watched). */
-  watches?: RunWatchLink;
-  /** How long a worker's lease on a job lasts: recovery looks at a job once it may have lapsed. */
-  leaseMs?: number;
-  /** RECOVERY_MAX_AGE_SECONDS in ms (default 600 s). */
-  maxAgeMs?: number;
-  recovery: RecoverySettings;
-  /**
-   * The policy file's verdict on the request (absent: no policy). Undefined: allowed; else the
-   * refusal, in words. Asked once, after Get Flow (the rules match EnOS's flow name) and before the
-   * announcement, so that a refused request leaves no trace in the channel and never reaches EnOS.
-   */
-  checkPolicy?: (request: PolicyRequest) => Promise<{ why: string; how: string } | undefined>;
-}
-
-/** The watch of a run, seen from its trigger job. */
-export interface RunWatchLink {
-  exists(instanceId: string): Promise<boolean>;
-  /** Records the run's reply on its watch, once posted (undefined: the reply cannot be edited). */
-  replyPosted(instanceId: string, reply: PostedReply | undefined): Promise<void>;
-}
+/*
+ * The trigger's ports and the types they speak in live in ports.ts, with the other ports; they are
+ * exported here too, so that importers of the use case find them where they always did.
+ */
+export type {
+  Announcement,
+  EarlierAttempt,
+  NotTriggeredReason,
+  PostedReply,
+  PrivateNotice,
+  RecoveryNoticeSubject,
+  RefusalReason,
+  RunWatchLink,
+  ThreadRef,
+  TriggerCommand,
+  TriggerDeps,
+  TriggerReporter,
+  TriggerResult,
+  TriggerSummary,
+} from './ports';
 
 /** RECOVERY_MAX_AGE_SECONDS' default. */
 export const DEFAULT_MAX_AGE_MS = 600_000;
-
-/** What a recovery notice is about. */
-export interface RecoveryNoticeSubject {
-  attemptId: string;
-  slackUserId: string;
-  flowId: number;
-  flowName?: string;
-}
-
-/** Why recovery tells the caller that nothing was triggered. */
-export type NotTriggeredReason =
-  /** Not sent before RECOVERY_MAX_AGE_SECONDS passed (the app was down): Run it now. */
-  | { kind: 'expired'; ageMs: number }
-  /** Sent, its answer lost, and EnOS lists no run for it: Run again. */
-  | { kind: 'not-found' };
-
-/** How a trigger request ended, for the caller of the use case (tests, buttons, logs). */
-export type TriggerSummary =
-  | { kind: PrivateNotice['kind'] }
-  | { kind: 'slack-unreachable'; attemptId: string }
-  /** Too old to send after a restart: the caller was told, with Run it now. */
-  | { kind: 'expired'; attemptId: string }
-  /** Sent, answer lost, EnOS does not list the run yet: recovery asks again later. */
-  | { kind: 'waiting'; attemptId: string }
-  | { kind: TriggerResult['kind']; attemptId: string; instanceId?: string };
 
 /** EnOS refuses the same flow twice within a minute (62102); we answer before it does. */
 export const DUPLICATE_WINDOW_MS = 60_000;
@@ -231,7 +76,7 @@ export function duplicateKey(cmd: TriggerCommand, time: ResolvedTime): string {
 /** EnOS codes that Get Flow uses for a flow that does not exist (or cannot be seen). */
 const NOT_FOUND_CODES = new Set([62102, 99404]);
 
-/** The prerequisites of `product.md`, in the order a user should fix them. */
+/** The prerequisites of docs/product.md (§2 "A trigger", step 5), in the order a user should fix them. */
 export function checkPrerequisites(flow: Flow, identity: EnosIdentity): RefusalReason | undefined {
   if (flow.isUserLocked) return 'user-locked';
   if (flow.locked) return 'flow-locked';
@@ -703,7 +548,6 @@ async function lookUpSent(
       flowId: job.command.flowId,
       flowName: found.flowName,
       owners: [],
-      visitors: [],
       parameters: [],
       tasks: [],
       locked: false,

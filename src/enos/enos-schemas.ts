@@ -43,7 +43,6 @@ const optionalInteger = integer.nullish().transform((v) => v ?? undefined);
 
 /** A flag EnOS sends as a boolean (0/1 accepted too). */
 const flag = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform((v) => v === true || v === 1);
-const optionalFlag = flag.nullish().transform((v) => v ?? undefined);
 
 /**
  * `parameters` and `graph` arrive as JSON-encoded strings (`"[{\"key\":…}]"`); an object is
@@ -86,10 +85,6 @@ function userList(value: string | string[]): string[] {
   return parts.map((s) => s.trim()).filter((s) => s !== '');
 }
 const ownerField = z.union([z.string(), z.array(z.string())]).transform(userList);
-const visitorField = z
-  .union([z.string(), z.array(z.string())])
-  .nullish()
-  .transform((v) => (v === null || v === undefined ? [] : userList(v)));
 
 const flowTaskSchema = z.object({
   taskName: z.string(),
@@ -112,37 +107,27 @@ export const flowSchema = z
   .object({
     flowId: integer,
     flowName: z.string(),
-    desc: optionalText,
-    active: optionalInteger,
     type: optionalInteger,
     cycle: optionalText,
     freq: optionalText,
     owner: ownerField,
-    visitor: visitorField,
     parameters: parametersField,
     graph: flowGraphField,
     locked: flag,
     isUserLocked: flag,
-    hasEditPri: optionalFlag,
-    hasReadPri: optionalFlag,
   })
   .transform(
     (f): Flow => ({
       flowId: f.flowId,
       flowName: f.flowName,
-      desc: f.desc,
-      active: f.active,
       type: f.type,
       cycle: f.cycle,
       freq: f.freq,
       owners: f.owner,
-      visitors: f.visitor,
       parameters: f.parameters,
       tasks: f.graph,
       locked: f.locked,
       isUserLocked: f.isUserLocked,
-      hasEditPri: f.hasEditPri,
-      hasReadPri: f.hasReadPri,
     }),
   );
 
@@ -152,7 +137,6 @@ export const myFlowsSchema = z
     z.object({
       flowId: integer,
       flowName: z.string(),
-      editable: optionalFlag,
       cycle: optionalText,
     }),
   )
@@ -161,7 +145,6 @@ export const myFlowsSchema = z
     (list ?? []).map((f) => ({
       flowId: f.flowId,
       flowName: f.flowName,
-      editable: f.editable,
       cycle: f.cycle,
     })),
   );
@@ -194,14 +177,11 @@ export const flowInstanceSchema = z
     flowId: integer,
     flowName: z.string(),
     status: integer,
-    statusDesc: optionalText,
     triggerTime: timeText,
     startTime: timeText,
     endTime: timeText,
     parameters: parametersField,
     graph: instanceGraphField,
-    owner: optionalText,
-    calDt: timeText,
   })
   .transform(
     (i): FlowInstance => ({
@@ -209,14 +189,11 @@ export const flowInstanceSchema = z
       flowId: i.flowId,
       flowName: i.flowName,
       status: i.status,
-      statusDesc: i.statusDesc,
       triggerTime: i.triggerTime,
       startTime: i.startTime,
       endTime: i.endTime,
       parameters: i.parameters,
       tasks: i.graph,
-      owner: i.owner,
-      calDt: i.calDt,
     }),
   );
 

@@ -40,7 +40,7 @@ export function queueOwner(teamId: string, slackUserId: string): string {
  * when it runs (it may have been removed meanwhile).
  */
 export async function checkCallerLink(
-  deps: ListenerDeps,
+  deps: Pick<ListenerDeps, 'links' | 'logger'>,
   caller: TriggerCaller,
   budgetMs = LINK_CHECK_BUDGET_MS,
 ): Promise<LinkCheck> {

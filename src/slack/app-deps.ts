@@ -69,3 +69,63 @@ export interface ListenerDeps extends AppDeps {
   /** RECOVERY_MAX_AGE_SECONDS in ms, resolved. */
   maxAgeMs: number;
 }
+
+/*
+ * What each listener surface reads, so that a reader sees what it touches. A surface that reads
+ * something more names it here: the listeners get exactly these types.
+ */
+
+/**
+ * The trigger path shared by every surface that triggers (commands, the form, the buttons) and by
+ * recovery: the link check, the durable intake (acceptTrigger), the queue turn (enqueueJob) and
+ * the use case's steps (triggerDepsFrom, the Slack reporter).
+ */
+export type TriggerPathDeps = Pick<
+  ListenerDeps,
+  | 'admins'
+  | 'audit'
+  | 'backfill'
+  | 'claims'
+  | 'clock'
+  | 'enos'
+  | 'enosRequestTimeoutMs'
+  | 'enosServerZone'
+  | 'inFlight'
+  | 'jobRunner'
+  | 'jobs'
+  | 'links'
+  | 'logger'
+  | 'maxAgeMs'
+  | 'newId'
+  | 'policy'
+  | 'previews'
+  | 'selfLink'
+  | 'slackClient'
+  | 'slackTimeoutMs'
+  | 'watcher'
+  | 'zoneOf'
+>;
+
+/** The slash command: the trigger path, plus the organization `link` defaults to. */
+export type CommandDeps = TriggerPathDeps & Pick<ListenerDeps, 'defaultOrgId'>;
+
+/** The form (views): opened, refreshed and submitted; a submission triggers. */
+export type ViewDeps = TriggerPathDeps;
+
+/** The buttons (actions): Run again, Edit and run, Cancel, Refresh, the full log, the Home tab's form. */
+export type ActionDeps = TriggerPathDeps;
+
+/** The global shortcut: opens the form. */
+export type ShortcutDeps = ViewDeps;
+
+/** The Home tab (app_home_opened): the caller's link, recent triggers and live run states. */
+export type EventDeps = Pick<
+  ListenerDeps,
+  'admins' | 'audit' | 'clock' | 'enos' | 'enosServerZone' | 'inFlight' | 'links' | 'logger' | 'selfLink'
+>;
+
+/** The form's flow search (block_suggestion). */
+export type OptionDeps = Pick<ListenerDeps, 'enos' | 'links' | 'logger'>;
+
+/** Recovery of trigger jobs (src/slack/job-runner.ts): the trigger path, nothing else. */
+export type RecoveryDeps = TriggerPathDeps;

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { TriggerJob } from '../core/trigger-job';
 import { queueOwner } from './admit-trigger';
-import type { ListenerDeps } from './app-deps';
+import type { RecoveryDeps, TriggerPathDeps } from './app-deps';
 import { type JobWork, triggerFromSlack } from './trigger-from-slack';
 
 /** How trigger jobs are worked on and recovered: RECOVERY_* and the job lease. */
@@ -63,7 +63,7 @@ export type JobEnqueued =
  * next start (or another replica) takes it up: nothing is dropped.
  */
 export function enqueueJob(
-  deps: ListenerDeps,
+  deps: TriggerPathDeps,
   job: Pick<TriggerJob, 'id'> & { origin: Pick<TriggerJob['origin'], 'teamId' | 'slackUserId'> },
   log: Logger,
 ): JobEnqueued {
@@ -124,7 +124,7 @@ export interface JobRecovery {
  * lease lapsed; or a check of EnOS is due), each queued here and worked on under its lease, so that
  * exactly one replica resumes each. One info line per pass that found something, with counts.
  */
-export function createJobRecovery(deps: ListenerDeps, options: RecoveryOptions): JobRecovery {
+export function createJobRecovery(deps: RecoveryDeps, options: RecoveryOptions): JobRecovery {
   const logger = deps.logger.child({ component: 'recovery' });
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<RecoveryPassSummary> | undefined;

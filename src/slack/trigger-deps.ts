@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { TriggerDeps } from '../core/trigger-flow';
-import type { ListenerDeps } from './app-deps';
+import type { TriggerPathDeps } from './app-deps';
 import { policyRefusalCheck } from './check-policy';
 
 /**
  * The trigger use case's collaborators, taken from the listeners' dependencies, for
  * triggerFromSlack: the command, the form and Run again run the trigger with the same wiring.
  */
-export function triggerDepsFrom(deps: ListenerDeps, log: Logger): TriggerDeps {
+export function triggerDepsFrom(deps: TriggerPathDeps, log: Logger): TriggerDeps {
   return {
     enos: deps.enos,
     links: deps.links,

@@ -4,7 +4,7 @@ import { StoreError } from '../core/errors';
 import { jobLeaseKey, runTriggerJob, type TriggerSummary } from '../core/trigger-flow';
 import { type JobCommand, type JobOrigin, newTriggerJob, type TriggerJob } from '../core/trigger-job';
 import { BudgetExceededError, withinBudget } from '../core/within-budget';
-import type { ListenerDeps } from './app-deps';
+import type { TriggerPathDeps } from './app-deps';
 import { DELIVERY_TTL_MS } from './claim-delivery';
 import { createSlackReporter } from './slack-reporter';
 import { triggerDepsFrom } from './trigger-deps';
@@ -26,7 +26,7 @@ export type Intake =
  * says so in its ack, and nothing was accepted.
  */
 export async function acceptTrigger(
-  deps: ListenerDeps,
+  deps: TriggerPathDeps,
   origin: JobOrigin,
   command: JobCommand,
 ): Promise<Intake> {
@@ -51,7 +51,7 @@ export async function acceptTrigger(
 /** How long the intake may wait for the store before the ack says that nothing was accepted. */
 export const INTAKE_BUDGET_MS = 1500;
 
-async function record(deps: ListenerDeps, origin: JobOrigin, command: JobCommand): Promise<Intake> {
+async function record(deps: TriggerPathDeps, origin: JobOrigin, command: JobCommand): Promise<Intake> {
   const id = deps.newId();
   const claim = await deps.claims.claim(`delivery:${origin.deliveryKey}`, id, DELIVERY_TTL_MS);
   if (!claim.claimed) return { kind: 'redelivered' };
@@ -70,7 +70,7 @@ async function record(deps: ListenerDeps, origin: JobOrigin, command: JobCommand
  * Withdraws a job that was accepted but could not be queued (the queue was full, and the ack says
  * so): the caller is told "busy" and may run the command again at once.
  */
-export async function withdrawTrigger(deps: ListenerDeps, job: TriggerJob): Promise<void> {
+export async function withdrawTrigger(deps: TriggerPathDeps, job: TriggerJob): Promise<void> {
   await Promise.allSettled([
     deps.jobs.remove(job.id),
     deps.claims.release(`delivery:${job.origin.deliveryKey}`),
@@ -86,7 +86,7 @@ export type JobWork = TriggerSummary['kind'] | 'busy' | 'gone';
  * outcome, and speaks up when Slack itself could not be reached. Any replica may call it for any
  * job: for a new request, or for recovery. Resolves with 'busy' when another worker holds the job.
  */
-export async function triggerFromSlack(deps: ListenerDeps, jobId: string, log: Logger): Promise<JobWork> {
+export async function triggerFromSlack(deps: TriggerPathDeps, jobId: string, log: Logger): Promise<JobWork> {
   const { leaseMs, ownerId, held } = deps.jobRunner;
   const key = jobLeaseKey(jobId);
   const lease = await deps.claims.claim(key, ownerId, leaseMs);
@@ -138,7 +138,7 @@ export async function triggerFromSlack(deps: ListenerDeps, jobId: string, log: L
 
 /** Tells the caller privately: the response_url when there is one, else a DM. Never throws. */
 async function tellPrivately(
-  deps: ListenerDeps,
+  deps: TriggerPathDeps,
   origin: JobOrigin,
   respond: ((message: RespondArguments) => Promise<unknown>) | undefined,
   message: SlackMessage,

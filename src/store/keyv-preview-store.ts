@@ -16,7 +16,7 @@ export interface KeyvPreviewStoreDeps {
 
 /**
  * Previews as keyv records (`preview:<team>:<id>`) that expire by themselves: a Trigger button is
- * good for a while (product.md: 15 minutes), and nothing lists previews, so no index is needed.
+ * good for a while (docs/product.md: 15 minutes), and nothing lists previews, so no index is needed.
  */
 export class KeyvPreviewStore implements PreviewStore {
   constructor(private readonly deps: KeyvPreviewStoreDeps) {}

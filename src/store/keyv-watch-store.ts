@@ -20,9 +20,14 @@ export interface KeyvWatchStoreDeps {
  * Run watches as keyv records (`watch:<instanceId>`) plus one index scored by the next poll time,
  * so `listDue` reads only the watches due now, most overdue first, on both backends.
  *
- * As for links: `put` writes the record, then indexes it; `remove` unindexes, then deletes. The only
- * possible leftover is an index entry without a record (a crash in between), which `listDue`
- * removes when it meets it, so that it cannot sit at the head of the index forever.
+ * As for links: `put` writes the record, then indexes it; `remove` unindexes, then deletes. A crash
+ * between the two writes can leave either half behind:
+ * - a record without its index entry (a `put` cut short, or a `remove` cut short): no pass lists
+ *   it. After a cut-short `put`, the trigger job that wrote it is still unfinished, and its rerun
+ *   by recovery writes the watch again, index entry included; after a cut-short `remove`, the run
+ *   was done with, and the record is only an unlisted leftover.
+ * - an index entry whose record is gone or unreadable (expired, or written by an older version):
+ *   `listDue` removes it when it meets it, so that it cannot sit at the head of the index forever.
  *
  * An index score may lag behind its record for a moment (a replica between the two writes of a
  * `put`): `listDue` reports what the index says, and the watcher decides on the record it reads

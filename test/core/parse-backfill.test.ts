@@ -20,7 +20,7 @@ function usage(text: string): UsageError {
 const NOV_1 = { year: 2026, month: 11, day: 1 };
 const NOV_7 = { year: 2026, month: 11, day: 7 };
 
-describe('parseBackfill: the examples of product.md', () => {
+describe('parseBackfill: the examples of docs/backfill.md', () => {
   it('reads a range of dates with a parameter', () => {
     expect(backfill('3377 2026-11-01 to 2026-11-07 REPLACE=ddee')).toEqual({
       flowId: 3377,

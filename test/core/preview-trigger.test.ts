@@ -8,7 +8,6 @@ const FLOW: Flow = {
   flowName: 'daily load',
   freq: '0 30 2 * * ? *',
   owners: ['ana.lopez', 'bo'],
-  visitors: [],
   parameters: [
     { key: 'REPLACE', value: 'aabb' },
     { key: 'DAY', value: '${cal_dt}' },

@@ -21,7 +21,6 @@ const flow: Flow = {
   flowId: 3377,
   flowName: 'daily load',
   owners: ['alice'],
-  visitors: [],
   parameters: [],
   tasks: [{ taskName: 't', taskId: '1' }],
   locked: false,

@@ -1,5 +1,5 @@
 /**
- * One user cannot crowd out the others (product.md, "Promises under faults"): each caller has a
+ * One user cannot crowd out the others (docs/product.md, "Promises under faults"): each caller has a
  * share of the trigger queue (TRIGGER_QUEUE_PER_USER), callers take turns, and a caller with no
  * link is answered before the queue. Floods of 300 triggers from one linked user and of 3,000 from
  * an unlinked one leave another user's trigger accepted and run.
@@ -136,11 +136,11 @@ describe('a flood from one linked user', () => {
     expect(carol.body).toBe('');
     expect(t.inFlight.waiting).toBe(21);
     // The operator hears once about Alice's flood, not 280 times, and not about a full queue.
-    const shareLines = () => t.logs.filter((l) => l.includes('trigger queue share overload'));
+    const shareLines = () => t.logs.filter((l) => l.includes('share of the trigger queue is full'));
     expect(shareLines().map((l) => JSON.parse(l))).toEqual([
       expect.objectContaining({ owner: `${DEFAULT_TEAM_ID}:${ALICE.slackUserId}`, full: true, waiting: 20 }),
     ]);
-    expect(t.logs.filter((l) => l.includes('"trigger queue overload"'))).toEqual([]);
+    expect(t.logs.filter((l) => l.includes('trigger queue full'))).toEqual([]);
 
     release();
     await t.settle();
@@ -198,7 +198,7 @@ describe('a flood from one linked user', () => {
     // submitForm waits for the app to settle, so the slot is released once the refusal is logged
     // (the queue logs a caller's first refusal as it refuses, before the answer goes out).
     const submitted = submitForm(t, { flow: { id: ALICE_FLOW + 1 } }, { view: form });
-    while (!t.logs.some((l) => l.includes('trigger queue share overload'))) {
+    while (!t.logs.some((l) => l.includes('share of the trigger queue is full'))) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     release();

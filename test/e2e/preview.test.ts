@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${cal_dt}` is an EnOS system variable that must pass through verbatim
 /**
- * `/flow-trigger preview …` end to end (product.md, "Preview (dry run)"): the real app, the fake
+ * `/flow-trigger preview …` end to end (docs/product.md, "Preview (dry run)"): the real app, the fake
  * Slack and EnOS, a real SQLite store. A preview runs the checks and sends nothing; its Trigger
  * button sends exactly the previewed request, for the previewer only, within 15 minutes.
  */

@@ -217,7 +217,6 @@ describe('a reported run is always followed', () => {
       flowId: 3377,
       flowName: 'daily load',
       owners: ['alice'],
-      visitors: [],
       parameters: [],
       tasks: [],
       locked: false,

@@ -28,16 +28,14 @@ const rawFlow = {
 };
 
 describe('flowSchema', () => {
-  it('splits padded owner/visitor lists and decodes JSON-string parameters and graph', () => {
+  it('splits the padded owner list, drops the fields nothing reads, and decodes JSON-string parameters and graph', () => {
     expect(flowSchema.parse(rawFlow)).toEqual({
       flowId: 3377,
       flowName: 'daily load',
-      active: 1,
       type: 0,
       cycle: 'D',
       freq: '0 0 1 * * ? *',
       owners: ['alice', 'bob'],
-      visitors: ['carol', 'dave'],
       parameters: [
         { key: 'REPLACE', value: '${cal_dt}' },
         { key: 'N', value: '3' },
@@ -48,8 +46,6 @@ describe('flowSchema', () => {
       ],
       locked: false,
       isUserLocked: true,
-      hasEditPri: true,
-      hasReadPri: true,
     });
   });
 
@@ -66,7 +62,6 @@ describe('flowSchema', () => {
     expect(flow).toMatchObject({
       flowId: 12,
       owners: ['alice'],
-      visitors: [],
       parameters: [{ key: 'k', value: 'v' }],
       tasks: [{ taskName: 'a', taskId: 'b' }],
       locked: false,
@@ -101,7 +96,7 @@ describe('myFlowsSchema', () => {
         { flowId: 12, flowName: 'other', cycle: null },
       ]),
     ).toEqual([
-      { flowId: 3377, flowName: 'daily load', editable: true, cycle: 'D' },
+      { flowId: 3377, flowName: 'daily load', cycle: 'D' },
       { flowId: 12, flowName: 'other' },
     ]);
     expect(myFlowsSchema.parse(null)).toEqual([]);
@@ -131,13 +126,10 @@ describe('flowInstanceSchema', () => {
       flowId: 2791,
       flowName: 'f',
       status: 1,
-      statusDesc: 'SUCCESS',
       triggerTime: '2019-11-22 09:23:44',
       startTime: '2019-11-22 09:23:45',
       parameters: [{ key: 'k', value: 'v' }],
       tasks: [{ taskName: 'a', taskInstId: 'ti-1', status: 'SUCCESS' }],
-      owner: 'alice',
-      calDt: '2019-11-21',
     });
   });
 

@@ -1,5 +1,5 @@
 /**
- * List Flow Instances (enos-api.md §2), for recovery: a signed POST that does not rely on the
+ * List Flow Instances (docs/enos-api.md §3.5), for recovery: a signed POST that does not rely on the
  * scheduling `type`, read leniently (createTime kept, a missing list is empty), results confirmed
  * to be the flow's own (the `expression` is a fuzzy match).
  */

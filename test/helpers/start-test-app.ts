@@ -1,5 +1,5 @@
 /**
- * The real flow-trigger app, wired as `main.ts` wires it, against loopback fakes: a fake Slack Web
+ * The real flow-trigger app, assembled by `composeApp` as `main.ts` assembles it, against loopback fakes: a fake Slack Web
  * API, a fake EnOS gateway that checks every signature, and a real store (a SQLite file by
  * default, or `storeUrl`). Every log line is captured in `logs`, so tests can assert that no
  * secret ever appears.
@@ -16,15 +16,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { createApp, type FlowTriggerApp } from '../../src/app';
+import type { FlowTriggerApp } from '../../src/app';
+import { composeApp } from '../../src/compose-app';
 import type { Link } from '../../src/core/ports';
-import { createEnosClient, type EnosClient } from '../../src/enos/create-enos-client';
-import { createInFlight, type InFlight } from '../../src/in-flight';
+import type { EnosClient } from '../../src/enos/create-enos-client';
+import type { InFlight } from '../../src/in-flight';
 import { createLogger } from '../../src/logger';
 import type { JobRecovery, RecoveryOptions } from '../../src/slack/job-runner';
 import { loadPolicyGate, type PolicyFileGate } from '../../src/slack/policy-gate';
 import type { RunWatcher, WatchSettings } from '../../src/slack/run-watcher';
-import { openStore, type Store } from '../../src/store/open-store';
+import type { Store } from '../../src/store/open-store';
 import { type FakeEnosGateway, startFakeEnosGateway } from '../fakes/fake-enos-gateway';
 import { type FakeSlackApi, type FakeSlackApiOptions, startFakeSlackApi } from '../fakes/fake-slack-api';
 import { type FakeSocketMode, startFakeSocketMode } from '../fakes/fake-socket-mode';
@@ -180,28 +181,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const enos =
     options.enos ??
     (await startFakeEnosGateway({ accessKey: ENOS_ACCESS_KEY, secretKey: ENOS_SECRET_KEY, clock }));
-  const store = await openStore(options.storeUrl ?? `sqlite://${join(dir, 'store.sqlite')}`, {
-    logger,
-    keyPrefix: options.keyPrefix ?? `test-${randomUUID()}:`,
-  });
-  const enosClient = createEnosClient({
-    gatewayUrl: options.enosGatewayUrl ?? enos.url,
-    accessKey: ENOS_ACCESS_KEY,
-    secretKey: ENOS_SECRET_KEY,
-    requestTimeoutMs: options.enosRequestTimeoutMs ?? 2000,
-    connectTimeoutMs: 1000,
-    retryBackoffMs: [10, 20],
-    logger,
-  });
-  const inFlight = createInFlight({
-    concurrency: 16,
-    queueLimit: 200,
-    queuePerUser: 20,
-    ...options.triggers,
-    onError: (error) => logger.error({ err: error }, 'background work failed'),
-    onOverload: (event) => logger.warn(event, 'trigger queue overload'),
-    onShareOverload: (event) => logger.warn(event, 'trigger queue share overload'),
-  });
   let ids = 0;
   // Replicas (a shared Slack) must not make the same IDs: each names the jobs it accepts.
   const idTag = options.slack ? `${randomUUID().slice(0, 4)}-` : '';
@@ -216,44 +195,47 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       clock,
     });
   }
-  const app = createApp(
+  const composed = await composeApp(
     {
-      botToken: BOT_TOKEN,
-      signingSecret: socket ? undefined : SIGNING_SECRET,
-      appToken: socket ? APP_TOKEN : undefined,
-      apiUrl: slack.apiUrl,
-      apiTimeoutMs: 2000,
-      apiRetries: 0,
-      // Socket Mode serves /healthz on its own port, which must be known in advance.
-      port: socket ? await freePort() : 0,
-    },
-    {
-      logger,
-      enos: enosClient,
-      links: store.links,
-      claims: store.claims,
-      audit: store.audit,
-      clock,
-      newId: () => `attempt-${idTag}${++ids}`,
+      store: {
+        url: options.storeUrl ?? `sqlite://${join(dir, 'store.sqlite')}`,
+        keyPrefix: options.keyPrefix ?? `test-${randomUUID()}:`,
+      },
+      enos: {
+        gatewayUrl: options.enosGatewayUrl ?? enos.url,
+        accessKey: ENOS_ACCESS_KEY,
+        secretKey: ENOS_SECRET_KEY,
+        requestTimeoutMs: options.enosRequestTimeoutMs ?? 2000,
+        connectTimeoutMs: 1000,
+        retryBackoffMs: [10, 20],
+      },
+      enosServerZone: options.enosServerZone ?? 'UTC',
+      // The fake EnOS counts every request: no Get Current Time that a test did not ask for.
+      checkServerClock: false,
+      triggers: { concurrency: 16, queueLimit: 200, queuePerUser: 20, ...options.triggers },
+      slack: {
+        botToken: BOT_TOKEN,
+        signingSecret: socket ? undefined : SIGNING_SECRET,
+        appToken: socket ? APP_TOKEN : undefined,
+        apiUrl: slack.apiUrl,
+        apiTimeoutMs: 2000,
+        apiRetries: 0,
+        // Socket Mode serves /healthz on its own port, which must be known in advance.
+        port: socket ? await freePort() : 0,
+      },
       defaultZone: 'UTC',
       zoneCacheMs: 60_000,
       admins: [ADMIN.slackUserId],
       defaultOrgId: ALICE.orgId,
       selfLink: options.selfLink ?? false,
-      inFlight,
-      watches: store.watches,
-      enosServerZone: options.enosServerZone ?? 'UTC',
       ...(options.backfill ? { backfill: options.backfill } : {}),
-      pingStore: store.ping,
       watch: { tickMs: 0, leaseMs: 5000, ...options.watch },
-      jobs: store.jobs,
       recovery: { tickMs: 0, leaseMs: 5000, ...options.recovery },
-      enosRequestTimeoutMs: options.enosRequestTimeoutMs ?? 2000,
-      previews: store.previews,
-      ...(policy ? { policy } : {}),
     },
+    { logger, clock, newId: () => `attempt-${idTag}${++ids}`, ...(policy ? { policy } : {}) },
   );
-  const { port } = await app.start();
+  const { store, enos: enosClient, inFlight, app } = composed;
+  const { port } = await composed.start();
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const link = async (user: typeof ALICE) => {
@@ -308,8 +290,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     recover: () => app.recovery.tick(),
     async crash() {
       await app.app.stop();
-      await enosClient.close();
-      await store.close();
+      await composed.close();
       rmSync(dir, { recursive: true, force: true });
     },
     async command(text, fields = {}, opts = {}) {
@@ -332,13 +313,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return { ...res, responseUrlId };
     },
     async stop() {
-      await app.stop(5000);
+      await composed.stop(5000);
       if (socket) {
         await socket.waitForDisconnect();
         await socket.close();
       }
-      await enosClient.close();
-      await store.close();
       slack.assertNoUnhandled();
       const unhandledEnos = enos.unhandled.length;
       if (!options.slack) await slack.close();

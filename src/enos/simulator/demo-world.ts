@@ -16,7 +16,7 @@ export const DEMO_FAILURE_LOG = [
 ].join('\n');
 
 /**
- * The sample flows of product.md, "Demo and console" (the same ids as the examples everywhere):
+ * The sample flows of docs/product.md, "Demo and console" (the same ids as the examples everywhere):
  * 3377 "daily load" succeeds a few seconds after its trigger time; 3378 fails at task
  * `load_meter_data` with a log; 4000 has no task; 5000 belongs to someone else; 6000 is locked.
  */

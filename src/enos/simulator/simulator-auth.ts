@@ -29,7 +29,7 @@ interface IssuedToken {
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Checks signatures exactly as enos-api.md §1b defines them, from the raw query and raw body. */
+/** Checks signatures exactly as docs/enos-api.md §1b defines them, from the raw query and raw body. */
 export function expectedSignature(
   token: string,
   rawQuery: string,

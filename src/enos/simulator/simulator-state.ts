@@ -2,7 +2,7 @@ import type { FlowParameter, FlowTask } from '../../core/ports';
 
 /*
  * The in-memory EnOS of the fake gateway: users, flows, instances and the batch-processing rules
- * (enos-api.md §2-3). Pure: no HTTP here. Answers are `{code, msg, data}` as EnOS sends them,
+ * (docs/enos-api.md §2-3). Pure: no HTTP here. Answers are `{code, msg, data}` as EnOS sends them,
  * quirks included (JSON-encoded `parameters`/`graph`, `;`-separated owners, string flowIds).
  */
 
@@ -464,7 +464,7 @@ export class FakeEnosState {
   }
 
   /**
-   * The IAM user list of an organization (enos-api.md §4). The answer's envelope is not documented:
+   * The IAM user list of an organization (docs/enos-api.md §3.9). The answer's envelope is not documented:
    * the fake sends a bare array, or with `pageSize` one page `{list, total}` (pageNo from 1).
    */
   listOrgUsers(orgId: string | undefined, paging: { pageSize?: number; pageNo?: number } = {}): EnosEnvelope {

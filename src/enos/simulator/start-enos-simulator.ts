@@ -8,7 +8,7 @@
  * (Get Flow, Get My Flow, Update And Trigger Flow, Get Flow Instance, Cancel Flow Instance, List
  * Flow Instances) and
  * the IAM user list (self-linking by email) over an in-memory EnOS, checks every token and
- * signature exactly as enos-api.md §1 defines them, and answers with EnOS's quirks (JSON-encoded `parameters`/`graph`, padded `;`-separated owners,
+ * signature exactly as docs/enos-api.md §1 defines them, and answers with EnOS's quirks (JSON-encoded `parameters`/`graph`, padded `;`-separated owners,
  * string flowIds in Get My Flow).
  *
  * ```ts

@@ -19,7 +19,7 @@ function value(text: string): string {
 }
 
 /**
- * A preview, privately (product.md, "Preview (dry run)"): the flow, the time three ways, `${cal_dt}`,
+ * A preview, privately (docs/product.md, "Preview (dry run)"): the flow, the time three ways, `${cal_dt}`,
  * the parameters given (with the flow's value each replaces) and those left as they are, every
  * value verbatim as inert code; then what the checks say and a Trigger button that carries only
  * the preview's id. Nothing was sent, and the message says so.

@@ -1,19 +1,12 @@
 import type { types } from '@slack/bolt';
 import { EnosApiError } from '../../core/errors';
+import { formatDuration } from '../../core/format-duration';
 import { type RunView, runDurationMs } from '../../core/run-view';
 import { failureLogBlocks } from './failure-log-blocks';
 import { inertMessage, inertMrkdwn } from './inert-text';
 import { code, userMention } from './mrkdwn';
 import { runActions } from './run-actions';
-import {
-  failedTasksLine,
-  formatDuration,
-  phaseBadge,
-  phaseEmoji,
-  phaseLine,
-  phaseWord,
-  runTimes,
-} from './run-status-text';
+import { failedTasksLine, phaseBadge, phaseEmoji, phaseLine, phaseWord, runTimes } from './run-status-text';
 import { context, type SlackMessage, section } from './slack-message';
 import { flowLabel } from './trigger-messages';
 

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../core/format-duration';
 import type { RunPhase } from '../../core/run-status';
 import { statusName } from '../../core/run-status';
 import { type RunView, runDurationMs } from '../../core/run-view';
@@ -43,18 +44,6 @@ export function phaseWord(phase: RunPhase, status?: number): string {
 /** A Slack date token for an instant, with a UTC fallback for clients that cannot render it. */
 export function instant(epochMs: number): string {
   return slackDate(epochMs, `${formatLocal(epochMs, 'UTC')} UTC`);
-}
-
-/** `45 s`, `4 min 10 s`, `2 h 5 min`, `1 d 3 h`: two units at most. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return seconds % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
 }
 
 /** What the phase means right now, in one line. */

@@ -1,6 +1,6 @@
 import { EnosApiError } from '../../../core/errors';
 import { isTerminalStatus, statusName } from '../../../core/run-status';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { inertMessage, inertMrkdwn } from '../../ui/inert-text';
 import { code, userMention } from '../../ui/mrkdwn';
@@ -14,7 +14,7 @@ import { type RunButtonArgs, readRunButton, runRecordOf, tellFailure } from './r
  * Flow Instance, asked right before). EnOS is called as the clicker, never as the run's caller,
  * and the thread is told who cancelled.
  */
-export function cancelRun(deps: ListenerDeps) {
+export function cancelRun(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
     await args.ack();
     const click = readRunButton(deps, args, 'cancel-run');

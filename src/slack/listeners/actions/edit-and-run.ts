@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { AuditRecord, EnosIdentity } from '../../../core/ports';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import { policyWarning } from '../../check-policy';
 import { slackErrorCode } from '../../slack-reporter';
 import { prefillParameterLines } from '../../ui/prefill-parameter-lines';
@@ -18,7 +18,7 @@ import { type RunButtonArgs, readRunButton } from './read-run-button';
  * clicker). As every form: views.open first with the loading view (the trigger_id lives 3 s),
  * then the form replaces it.
  */
-export function editAndRun(deps: ListenerDeps) {
+export function editAndRun(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
     await args.ack();
     const click = readRunButton(deps, args, 'edit-and-run');
@@ -52,7 +52,7 @@ export function editAndRun(deps: ListenerDeps) {
 }
 
 async function prefilledForm(
-  deps: ListenerDeps,
+  deps: ActionDeps,
   teamId: string,
   slackUserId: string,
   attemptId: string,
@@ -88,7 +88,7 @@ async function prefilledForm(
  * parameter both there and changed in a field would be refused as given twice.
  */
 async function chosenFlow(
-  deps: ListenerDeps,
+  deps: ActionDeps,
   link: EnosIdentity,
   record: AuditRecord,
   slackUserId: string,

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import {
   FULL_LOG_ACTION,
   HOME_TRIGGER_ACTION,
@@ -30,7 +30,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * (docs/benchmarks.md). Buttons of the run and Home tab send `ButtonAction`s; their listeners
  * read them as such.
  */
-export function register(app: App, deps: ListenerDeps): void {
+export function register(app: App, deps: ActionDeps): void {
   const refresh = refreshTriggerModal(deps);
   const asButton =
     (listener: (args: RunButtonArgs) => Promise<void>) =>

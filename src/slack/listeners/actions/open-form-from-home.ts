@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import { openTriggerModal } from '../views/open-trigger-modal';
 
 type HomeButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 /** The Home tab's "Trigger a flow": the same form as `/flow-trigger` with no text. */
-export function openFormFromHome(deps: ListenerDeps) {
+export function openFormFromHome(deps: ActionDeps) {
   return async ({ ack, body, client }: HomeButtonArgs): Promise<void> => {
     await ack();
     const teamId = body.team?.id ?? body.user.team_id ?? '';

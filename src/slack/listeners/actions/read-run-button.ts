@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { Logger } from 'pino';
 import { FlowTriggerError } from '../../../core/errors';
 import type { AuditRecord } from '../../../core/ports';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import { inertMessage } from '../../ui/inert-text';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
@@ -27,7 +27,7 @@ export interface RunButtonClick {
 }
 
 /** The click, read from the payload. */
-export function readRunButton(deps: ListenerDeps, args: RunButtonArgs, listener: string): RunButtonClick {
+export function readRunButton(deps: ActionDeps, args: RunButtonArgs, listener: string): RunButtonClick {
   const { body, action, respond } = args;
   const teamId = body.team?.id ?? body.user.team_id ?? '';
   const slackUserId = body.user.id;
@@ -50,10 +50,7 @@ export function readRunButton(deps: ListenerDeps, args: RunButtonArgs, listener:
 }
 
 /** The trigger attempt behind a button, or what to tell the clicker when it is gone. */
-export async function runRecordOf(
-  deps: ListenerDeps,
-  click: RunButtonClick,
-): Promise<AuditRecord | undefined> {
+export async function runRecordOf(deps: ActionDeps, click: RunButtonClick): Promise<AuditRecord | undefined> {
   const record = click.attemptId === '' ? undefined : await deps.audit.get(click.teamId, click.attemptId);
   if (!record) {
     await click.tell(
@@ -67,7 +64,7 @@ export async function runRecordOf(
 }
 
 /** Says what went wrong: a coded error's own words, else a reference to the log. */
-export async function tellFailure(deps: ListenerDeps, click: RunButtonClick, error: unknown, what: string) {
+export async function tellFailure(deps: ActionDeps, click: RunButtonClick, error: unknown, what: string) {
   const ref = deps.newId();
   click.log.error({ err: error, ref }, `${what} failed`);
   await click.tell(

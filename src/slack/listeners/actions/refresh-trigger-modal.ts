@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { Logger } from 'pino';
 import type { EnosIdentity } from '../../../core/ports';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import { policyWarning } from '../../check-policy';
 import { TRIGGER_MODAL_CALLBACK } from '../../ids';
 import { noticeMessage } from '../../ui/trigger-messages';
@@ -25,7 +25,7 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
  * checks of the trigger, so that a refusal shows before the user submits.
  */
 async function chooseFlow(
-  deps: ListenerDeps,
+  deps: ActionDeps,
   identity: EnosIdentity,
   flowId: number,
   label: string,
@@ -62,7 +62,7 @@ async function chooseFlow(
  * payload's state and metadata, and sent with the payload's view hash: if the view changed since,
  * Slack refuses this update and the newer change's own update stands.
  */
-export function refreshTriggerModal(deps: ListenerDeps) {
+export function refreshTriggerModal(deps: ActionDeps) {
   return async ({ ack, body, client }: ActionArgs): Promise<void> => {
     await ack();
     const view = body.view;

@@ -1,7 +1,7 @@
 import { claimKey } from '../../../core/claim-key';
 import type { AuditRecord } from '../../../core/ports';
 import { checkCallerLink } from '../../admit-trigger';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import { enqueueJob } from '../../job-runner';
 import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
 import { busyMessage, noticeMessage, shareFullMessage } from '../../ui/trigger-messages';
@@ -14,7 +14,7 @@ import { type RunButtonArgs, readRunButton, runRecordOf, tellFailure } from './r
  * recorded; otherwise, like every trigger, it is a job in the store before the ack, and waits for
  * its clicker's turn (TRIGGER_CONCURRENCY, TRIGGER_QUEUE_PER_USER).
  */
-export function runAgain(deps: ListenerDeps) {
+export function runAgain(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
     const click = readRunButton(deps, args, 'run-again');
     const admission = await checkCallerLink(deps, {

@@ -3,7 +3,7 @@ import { EnosApiError, FlowTriggerError } from '../../../core/errors';
 import { describeLogLength } from '../../../core/log-tail';
 import { maskSecretsGradually } from '../../../core/mask-secrets';
 import type { Link } from '../../../core/ports';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { slackErrorCode } from '../../slack-reporter';
 import { parseFullLogButtonValue, taskLabel } from '../../ui/failure-log-blocks';
@@ -37,7 +37,7 @@ const UPLOAD_REFUSALS: Record<string, string> = {
  * thread (files.getUploadURLExternal, the upload, files.completeUploadExternal), and the modal says
  * so. Where the file cannot be posted, the modal shows as much of the log's end as it holds.
  */
-export function showFullLog(deps: ListenerDeps) {
+export function showFullLog(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
     await args.ack();
     const { body, client } = args;
@@ -88,11 +88,11 @@ export function showFullLog(deps: ListenerDeps) {
 interface Clicker {
   teamId: string;
   slackUserId: string;
-  log: ListenerDeps['logger'];
+  log: ActionDeps['logger'];
 }
 
 /** Checks the clicker, fetches the log and posts it: the modal that says how it went. */
-async function fullLog(deps: ListenerDeps, args: RunButtonArgs, who: Clicker): Promise<types.ModalView> {
+async function fullLog(deps: ActionDeps, args: RunButtonArgs, who: Clicker): Promise<types.ModalView> {
   const { body, action, client } = args;
   const ref = parseFullLogButtonValue(action.value);
   if (!ref) return fullLogNoticeModal(':grey_question: This button names no task log I can read.');
@@ -176,7 +176,7 @@ async function fullLog(deps: ListenerDeps, args: RunButtonArgs, who: Clicker): P
  * so), or their EnOS user owns the flow (Get Flow as them). Otherwise the refusal.
  */
 async function refusalOf(
-  deps: ListenerDeps,
+  deps: ActionDeps,
   who: Clicker,
   link: Link,
   attemptId: string | undefined,

@@ -2,7 +2,7 @@ import { claimKey } from '../../../core/claim-key';
 import type { StoredPreview } from '../../../core/ports';
 import { resolveTime } from '../../../core/resolve-time';
 import { checkCallerLink } from '../../admit-trigger';
-import type { ListenerDeps } from '../../app-deps';
+import type { ActionDeps } from '../../app-deps';
 import { enqueueJob } from '../../job-runner';
 import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
 import { userMention } from '../../ui/mrkdwn';
@@ -21,7 +21,7 @@ const REDO =
  * the duplicate guard. Only the previewer may click it; `now` and `in …` are resolved again, an
  * explicit time is the one shown, and one that has passed since is not back-dated silently.
  */
-export function triggerPreview(deps: ListenerDeps) {
+export function triggerPreview(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
     const click = readRunButton(deps, args, 'preview-trigger');
     let preview: StoredPreview | undefined;
@@ -90,7 +90,7 @@ export function triggerPreview(deps: ListenerDeps) {
 
 /** Why this click may not trigger the preview, if it may not. */
 function refusalOf(
-  deps: ListenerDeps,
+  deps: ActionDeps,
   click: RunButtonClick,
   preview: StoredPreview | undefined,
 ): SlackMessage | undefined {

@@ -3,7 +3,7 @@ import { BACKFILL_DEFAULTS, planBackfill } from '../../../core/plan-backfill';
 import type { Flow } from '../../../core/ports';
 import { compareParameters } from '../../../core/preview-trigger';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
-import type { ListenerDeps } from '../../app-deps';
+import type { CommandDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { backfillPreviewMessage } from '../../ui/backfill-preview-message';
 import { inertMessage } from '../../ui/inert-text';
@@ -16,7 +16,7 @@ import { noticeMessage, policyRefusedMessage, refusalText } from '../../ui/trigg
  * trigger times in the server's zone. Nothing is triggered.
  */
 export async function answerBackfillPreview(
-  deps: ListenerDeps,
+  deps: CommandDeps,
   who: { teamId: string; slackUserId: string; channelId: string },
   request: BackfillRequest,
 ): Promise<SlackMessage> {

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { linkSelf } from '../../../core/link-self';
-import type { ListenerDeps } from '../../app-deps';
+import type { CommandDeps } from '../../app-deps';
 import { linkSelfMessage } from '../../ui/link-self-message';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
@@ -11,7 +11,7 @@ import { textMessage } from '../../ui/slack-message';
  * `users:read.email` scope) looked up in the EnOS organization's user list. Answered privately.
  */
 export async function answerLinkSelf(
-  deps: ListenerDeps,
+  deps: CommandDeps,
   who: { teamId: string; slackUserId: string; client: WebClient; log: Logger },
 ): Promise<SlackMessage> {
   let email: string | undefined;

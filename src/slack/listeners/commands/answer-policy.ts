@@ -1,7 +1,7 @@
 import { PolicyLookupError } from '../../../core/policy/decide-policy';
 import { describePolicy } from '../../../core/policy/describe-policy';
 import { checkFailure } from '../../../core/trigger-flow';
-import type { ListenerDeps } from '../../app-deps';
+import type { CommandDeps } from '../../app-deps';
 import { slackPolicyLabels } from '../../check-policy';
 import { NO_POLICY } from '../../policy-gate';
 import { inertCode, inertMessage } from '../../ui/inert-text';
@@ -14,7 +14,7 @@ import { noticeMessage } from '../../ui/trigger-messages';
  * requires or forbids. With a flow, Get Flow as the caller first: the rules match EnOS's flow name.
  */
 export async function answerPolicy(
-  deps: ListenerDeps,
+  deps: CommandDeps,
   who: { teamId: string; slackUserId: string },
   flowId: number | undefined,
 ): Promise<SlackMessage> {

@@ -1,14 +1,14 @@
 import type { WhenSpec } from '../../../core/parse-when';
 import type { FlowParameter } from '../../../core/ports';
 import { type PreviewDeps, previewRequest } from '../../../core/preview-request';
-import type { ListenerDeps } from '../../app-deps';
+import type { CommandDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { inertMessage } from '../../ui/inert-text';
 import { PREVIEW_TTL_MINUTES, previewMessage } from '../../ui/preview-message';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
 import { noticeMessage, policyRefusedMessage, refusalReason } from '../../ui/trigger-messages';
 
-/** How long a preview's Trigger button works (product.md: 15 minutes). */
+/** How long a preview's Trigger button works (docs/product.md: 15 minutes). */
 export const PREVIEW_TTL_MS = PREVIEW_TTL_MINUTES * 60_000;
 
 /** What is previewed, for whom, from where. */
@@ -22,7 +22,7 @@ export interface PreviewAskFromSlack {
 }
 
 /** The preview use case's collaborators: no way to Update And Trigger among them. */
-export function previewDepsFrom(deps: ListenerDeps): PreviewDeps {
+export function previewDepsFrom(deps: CommandDeps): PreviewDeps {
   return {
     links: deps.links,
     claims: deps.claims,
@@ -40,7 +40,7 @@ export function previewDepsFrom(deps: ListenerDeps): PreviewDeps {
  * that passes its checks is kept in the store for its Trigger button. Throws a StoreError when it
  * cannot be kept (the command says so).
  */
-export async function answerPreview(deps: ListenerDeps, ask: PreviewAskFromSlack): Promise<SlackMessage> {
+export async function answerPreview(deps: CommandDeps, ask: PreviewAskFromSlack): Promise<SlackMessage> {
   const outcome = await previewRequest(previewDepsFrom(deps), ask);
   switch (outcome.kind) {
     case 'not-linked':

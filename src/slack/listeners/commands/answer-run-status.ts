@@ -1,7 +1,7 @@
 import { EnosApiError, FlowTriggerError } from '../../../core/errors';
 import { readFailureLogs } from '../../../core/read-failure-logs';
 import { runViewOf } from '../../../core/run-view';
-import type { ListenerDeps } from '../../app-deps';
+import type { CommandDeps } from '../../app-deps';
 import { inertMessage, inertMrkdwn } from '../../ui/inert-text';
 import { code } from '../../ui/mrkdwn';
 import { runStatusAnswer } from '../../ui/run-status-message';
@@ -13,7 +13,7 @@ const NOT_FOUND = new Set([62102, 99404, 62103, 99403]);
 
 /** `/flow-trigger status <instanceId>`: Get Flow Instance as the caller, answered privately. */
 export async function answerRunStatus(
-  deps: Pick<ListenerDeps, 'links' | 'enos' | 'admins' | 'selfLink' | 'enosServerZone' | 'clock' | 'logger'>,
+  deps: Pick<CommandDeps, 'links' | 'enos' | 'admins' | 'selfLink' | 'enosServerZone' | 'clock' | 'logger'>,
   who: { teamId: string; slackUserId: string },
   instanceId: string,
 ): Promise<SlackMessage> {

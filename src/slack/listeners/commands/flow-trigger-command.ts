@@ -4,7 +4,7 @@ import { FlowTriggerError } from '../../../core/errors';
 import { linkUser, listLinks, unlinkUser } from '../../../core/manage-links';
 import { type ParsedCommand, parseCommand } from '../../../core/parse-command';
 import { checkCallerLink } from '../../admit-trigger';
-import type { ListenerDeps } from '../../app-deps';
+import type { CommandDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { enqueueJob } from '../../job-runner';
 import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
@@ -45,7 +45,7 @@ const ephemeral = (message: SlackMessage): RespondArguments => ({
  * that shutdown lets it finish. Triggers wait for a turn in the trigger queue; when the caller is
  * not linked, or the queue or their share of it is full, the ack itself says so.
  */
-export function flowTriggerCommand(deps: ListenerDeps) {
+export function flowTriggerCommand(deps: CommandDeps) {
   return async ({ command, ack, respond, client, body }: CommandArgs): Promise<void> => {
     const parsed = parseCommand(command.text ?? '');
     if (!parsed.ok) {
@@ -182,10 +182,10 @@ interface CommandContext {
   respond: CommandArgs['respond'];
   client: CommandArgs['client'];
   teamDomain?: string;
-  log: ListenerDeps['logger'];
+  log: CommandDeps['logger'];
 }
 
-async function runCommand(deps: ListenerDeps, cmd: ParsedCommand, ctx: CommandContext): Promise<void> {
+async function runCommand(deps: CommandDeps, cmd: ParsedCommand, ctx: CommandContext): Promise<void> {
   const { command, respond } = ctx;
   const teamId = command.team_id;
   const actorId = command.user_id;

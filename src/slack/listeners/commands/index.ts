@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
-import type { ListenerDeps } from '../../app-deps';
+import type { CommandDeps } from '../../app-deps';
 import { COMMAND } from '../../ids';
 import { flowTriggerCommand } from './flow-trigger-command';
 
-export function register(app: App, deps: ListenerDeps): void {
+export function register(app: App, deps: CommandDeps): void {
   app.command(COMMAND, flowTriggerCommand(deps));
 }

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AuditRecord, Link } from '../../../core/ports';
 import { runViewOf } from '../../../core/run-view';
 import { withinBudget } from '../../../core/within-budget';
-import type { ListenerDeps } from '../../app-deps';
+import type { EventDeps } from '../../app-deps';
 import { retryRateLimited } from '../../retry-rate-limited';
 import { type HomeEntry, homeView } from '../../ui/home-view';
 
@@ -19,7 +19,7 @@ export const HOME_STATUS_BUDGET_MS = 2000;
  * them at once and each bounded in time; a run that does not answer in time, or already finished
  * (the watcher recorded its end), shows what the audit record holds.
  */
-export function appHomeOpened(deps: ListenerDeps) {
+export function appHomeOpened(deps: EventDeps) {
   return async ({ event, body, client }: HomeOpenedArgs): Promise<void> => {
     // The Messages tab opens this event too; only Home shows this view.
     if (event.tab !== 'home') return;
@@ -50,11 +50,7 @@ export function appHomeOpened(deps: ListenerDeps) {
   };
 }
 
-async function liveEntry(
-  deps: ListenerDeps,
-  record: AuditRecord,
-  link: Link | undefined,
-): Promise<HomeEntry> {
+async function liveEntry(deps: EventDeps, record: AuditRecord, link: Link | undefined): Promise<HomeEntry> {
   if (!link || record.outcome !== 'triggered' || !record.instanceId || record.run) return { record };
   try {
     const instance = await withinBudget(

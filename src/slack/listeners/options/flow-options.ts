@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt'
 import type { Logger } from 'pino';
 import { matchFlows, myFlowsExpression } from '../../../core/match-flows';
 import { BudgetExceededError, withinBudget } from '../../../core/within-budget';
-import type { ListenerDeps } from '../../app-deps';
+import type { OptionDeps } from '../../app-deps';
 import { SLACK_LIMITS } from '../../ui/slack-limits';
 import { flowOption } from '../../ui/trigger-modal';
 
@@ -14,13 +14,7 @@ type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewar
  */
 export const OPTIONS_BUDGET_MS = 2000;
 
-async function findFlows(
-  deps: ListenerDeps,
-  teamId: string,
-  slackUserId: string,
-  query: string,
-  log: Logger,
-) {
+async function findFlows(deps: OptionDeps, teamId: string, slackUserId: string, query: string, log: Logger) {
   const identity = await deps.links.get(teamId, slackUserId);
   if (!identity) {
     log.info('flow options asked by an unlinked caller: none offered');
@@ -38,7 +32,7 @@ async function findFlows(
  * (EnOS's `expression`) or by id. Any failure answers an empty list, logged: the user can type
  * again, and a select cannot show an error.
  */
-export function flowOptions(deps: ListenerDeps) {
+export function flowOptions(deps: OptionDeps) {
   return async ({ ack, body }: OptionsArgs): Promise<void> => {
     const teamId = body.team?.id ?? body.view?.team_id ?? '';
     const slackUserId = body.user.id;

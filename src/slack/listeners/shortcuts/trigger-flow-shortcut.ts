@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, GlobalShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
-import type { ListenerDeps } from '../../app-deps';
+import type { ShortcutDeps } from '../../app-deps';
 import { openTriggerModal } from '../views/open-trigger-modal';
 
 type ShortcutArgs = SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs;
 
 /** The global shortcut "Trigger a flow": the same form as `/flow-trigger` with no text. */
-export function triggerFlowShortcut(deps: ListenerDeps) {
+export function triggerFlowShortcut(deps: ShortcutDeps) {
   return async ({ ack, shortcut, client }: ShortcutArgs): Promise<void> => {
     await ack();
     const teamId = shortcut.team?.id ?? '';

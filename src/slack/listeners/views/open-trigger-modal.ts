@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { FlowTriggerError } from '../../../core/errors';
-import type { ListenerDeps } from '../../app-deps';
+import type { ViewDeps } from '../../app-deps';
 import { slackErrorCode } from '../../slack-reporter';
 import { inertMessage } from '../../ui/inert-text';
 import { textMessage } from '../../ui/slack-message';
@@ -28,7 +28,7 @@ export interface OpenTriggerModalContext {
  * after the click and nothing slow may come before it; then the caller's link and zone are read and
  * the form (or, for an unlinked caller, how to get linked) replaces it. Never throws.
  */
-export async function openTriggerModal(deps: ListenerDeps, ctx: OpenTriggerModalContext): Promise<void> {
+export async function openTriggerModal(deps: ViewDeps, ctx: OpenTriggerModalContext): Promise<void> {
   const { client, log } = ctx;
   let viewId: string | undefined;
   let hash: string | undefined;
@@ -52,7 +52,7 @@ export async function openTriggerModal(deps: ListenerDeps, ctx: OpenTriggerModal
   await updateTriggerModal(client, { viewId, hash }, await firstView(deps, ctx), log);
 }
 
-async function firstView(deps: ListenerDeps, ctx: OpenTriggerModalContext): Promise<types.ModalView> {
+async function firstView(deps: ViewDeps, ctx: OpenTriggerModalContext): Promise<types.ModalView> {
   try {
     const link = await deps.links.get(ctx.teamId, ctx.slackUserId);
     if (!link) {

@@ -7,7 +7,7 @@ import type { FlowParameter } from '../../../core/ports';
 import { validateTriggerForm } from '../../../core/validate-trigger-form';
 import { withinBudget } from '../../../core/within-budget';
 import { checkCallerLink } from '../../admit-trigger';
-import type { ListenerDeps } from '../../app-deps';
+import type { ViewDeps } from '../../app-deps';
 import { policyRefusalInline } from '../../check-policy';
 import { MODAL_BLOCK } from '../../ids';
 import { enqueueJob } from '../../job-runner';
@@ -44,7 +44,7 @@ const ANSWER_BUDGET_MS = 2600;
  * the inline error for the flow field.
  */
 async function originalParameters(
-  deps: ListenerDeps,
+  deps: ViewDeps,
   values: ViewStateValues,
   metadata: TriggerModalMetadata,
   who: { teamId: string; slackUserId: string; log: Logger },
@@ -73,7 +73,7 @@ async function originalParameters(
  * the ack (`response_action: errors`), before anything happens; a valid form closes the modal and
  * runs the same trigger use case as the slash command, after the ack.
  */
-export function submitTriggerModal(deps: ListenerDeps) {
+export function submitTriggerModal(deps: ViewDeps) {
   return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
     const arrived = performance.now();
     const teamId = body.team?.id ?? view.team_id;
