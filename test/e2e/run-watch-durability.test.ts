@@ -92,13 +92,15 @@ describe('a restart in the middle of a watch', () => {
       'store closed',
     );
 
-    // A successor on the same store, its timer running: the lease holds it off, then expires.
+    // A successor on the same store, its timer running: the lease holds it off (leases run on the
+    // app's clock), then expires once that clock passes it.
     enos.setInstanceStatus(instanceId, 1);
-    clock.advance(60_000);
     const second = await startTestApp({ ...shared, watch: { leaseMs: 400, tickMs: 20 } });
     apps.push(second);
     expect(await second.store.claims.get(leaseKey(instanceId))).toBeDefined();
     expect(await second.tick()).toEqual({ busy: 1 });
+    expect(polls()).toHaveLength(2);
+    clock.advance(60_000);
     await waitFor(async () => (await second.store.watches.get(instanceId)) === undefined, {
       timeoutMs: 3000,
       description: 'the watch finished by the successor',
