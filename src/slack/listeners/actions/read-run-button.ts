@@ -2,11 +2,12 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { Logger } from 'pino';
 import { FlowTriggerError } from '../../../core/errors';
 import type { AuditRecord } from '../../../core/ports';
+import { checkCallerLink } from '../../admit-trigger';
 import type { ActionDeps } from '../../app-deps';
 import { inertMessage } from '../../ui/inert-text';
 import type { SlackMessage } from '../../ui/slack-message';
 import { textMessage } from '../../ui/slack-message';
-import { unexpectedErrorMessage } from '../../ui/trigger-messages';
+import { noticeMessage, unexpectedErrorMessage } from '../../ui/trigger-messages';
 
 /** The arguments of a run button's listener. */
 export type RunButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -72,4 +73,29 @@ export async function tellFailure(deps: ActionDeps, click: RunButtonClick, error
       ? textMessage(`:x: ${inertMessage(error.userMessage)}`)
       : unexpectedErrorMessage(ref),
   );
+}
+
+/**
+ * Whether the clicker of a button that triggers (Run again, Run it now, a preview's Trigger) is
+ * linked. When not (or when the store cannot say), the click is acked and the clicker told
+ * privately, before anything is recorded or queued.
+ */
+export async function clickerIsLinked(
+  deps: ActionDeps,
+  args: RunButtonArgs,
+  click: RunButtonClick,
+): Promise<boolean> {
+  const admission = await checkCallerLink(deps, {
+    teamId: click.teamId,
+    slackUserId: click.slackUserId,
+    log: click.log,
+  });
+  if (admission.kind === 'linked') return true;
+  await args.ack();
+  const notice =
+    admission.kind === 'not-linked'
+      ? noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {})
+      : noticeMessage({ kind: 'store-failed', error: admission.error }, {});
+  await deps.inFlight.run(() => click.tell(notice));
+  return false;
 }

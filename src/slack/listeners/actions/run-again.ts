@@ -1,11 +1,16 @@
 import { claimKey } from '../../../core/claim-key';
 import type { AuditRecord } from '../../../core/ports';
-import { checkCallerLink } from '../../admit-trigger';
 import type { ActionDeps } from '../../app-deps';
 import { enqueueJob } from '../../job-runner';
 import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
-import { busyMessage, noticeMessage, shareFullMessage } from '../../ui/trigger-messages';
-import { type RunButtonArgs, readRunButton, runRecordOf, tellFailure } from './read-run-button';
+import { busyMessage, shareFullMessage } from '../../ui/trigger-messages';
+import {
+  clickerIsLinked,
+  type RunButtonArgs,
+  readRunButton,
+  runRecordOf,
+  tellFailure,
+} from './read-run-button';
 
 /**
  * "Run again" (and recovery's "Run it now"): the same flow and parameters, now, through the
@@ -17,20 +22,7 @@ import { type RunButtonArgs, readRunButton, runRecordOf, tellFailure } from './r
 export function runAgain(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
     const click = readRunButton(deps, args, 'run-again');
-    const admission = await checkCallerLink(deps, {
-      teamId: click.teamId,
-      slackUserId: click.slackUserId,
-      log: click.log,
-    });
-    if (admission.kind !== 'linked') {
-      await args.ack();
-      const notice =
-        admission.kind === 'not-linked'
-          ? noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {})
-          : noticeMessage({ kind: 'store-failed', error: admission.error }, {});
-      await deps.inFlight.run(() => click.tell(notice));
-      return;
-    }
+    if (!(await clickerIsLinked(deps, args, click))) return;
     let record: AuditRecord | undefined;
     let intake: Intake | undefined;
     try {

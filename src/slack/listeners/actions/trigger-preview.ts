@@ -1,15 +1,20 @@
 import { claimKey } from '../../../core/claim-key';
 import type { StoredPreview } from '../../../core/ports';
 import { resolveTime } from '../../../core/resolve-time';
-import { checkCallerLink } from '../../admit-trigger';
 import type { ActionDeps } from '../../app-deps';
 import { enqueueJob } from '../../job-runner';
 import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
 import { userMention } from '../../ui/mrkdwn';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
-import { busyMessage, noticeMessage, shareFullMessage } from '../../ui/trigger-messages';
+import { busyMessage, shareFullMessage } from '../../ui/trigger-messages';
 import { PREVIEW_TTL_MS } from '../commands/answer-preview';
-import { type RunButtonArgs, type RunButtonClick, readRunButton, tellFailure } from './read-run-button';
+import {
+  clickerIsLinked,
+  type RunButtonArgs,
+  type RunButtonClick,
+  readRunButton,
+  tellFailure,
+} from './read-run-button';
 
 const REDO =
   'Run `/flow-trigger preview …` again to see the request as it stands now, then click its Trigger.';
@@ -38,20 +43,7 @@ export function triggerPreview(deps: ActionDeps) {
       await deps.inFlight.run(() => click.tell(refusal ?? expiredMessage()));
       return;
     }
-    const admission = await checkCallerLink(deps, {
-      teamId: click.teamId,
-      slackUserId: click.slackUserId,
-      log: click.log,
-    });
-    if (admission.kind !== 'linked') {
-      await args.ack();
-      const notice =
-        admission.kind === 'not-linked'
-          ? noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {})
-          : noticeMessage({ kind: 'store-failed', error: admission.error }, {});
-      await deps.inFlight.run(() => click.tell(notice));
-      return;
-    }
+    if (!(await clickerIsLinked(deps, args, click))) return;
     let intake: Intake;
     try {
       intake = await acceptTrigger(
