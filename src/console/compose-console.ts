@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuditStore, ClaimStore, Clock, EnosGateway, LinkStore, WatchStore } from '../core/ports';
-import { DEFAULT_MAX_AGE_MS, runTriggerJob, type TriggerSummary } from '../core/trigger-flow';
+import {
+  DEFAULT_MAX_AGE_MS,
+  runTriggerJob,
+  type TriggerDeps,
+  type TriggerSummary,
+} from '../core/trigger-flow';
 import { type JobCommand, newTriggerJob } from '../core/trigger-job';
 import type { WatchPolicy } from '../core/watch-policy';
 import { answerRunStatus } from '../slack/listeners/commands/answer-run-status';
@@ -34,6 +39,8 @@ export interface ConsoleServicesDeps {
   watch: { policy: WatchPolicy; tickMs: number };
   enosTimeoutMs: number;
   out: ConsoleOutput;
+  /** POLICY_FILE's verdict, as for every other way of triggering (absent: no policy). */
+  checkPolicy?: TriggerDeps['checkPolicy'];
 }
 
 export interface ConsoleServices {
@@ -94,6 +101,7 @@ export function composeConsole(deps: ConsoleServicesDeps): ConsoleServices {
             enosTimeoutMs: deps.enosTimeoutMs,
             serverZone: deps.serverZone,
           },
+          ...(deps.checkPolicy ? { checkPolicy: deps.checkPolicy } : {}),
         },
         job,
         triggerReporter,

@@ -6,6 +6,8 @@ import { ConfigError, loadConfig } from '../config';
 import { createEnosClient } from '../enos/create-enos-client';
 import { resolveServerZone } from '../enos/resolve-server-zone';
 import { createLogger } from '../logger';
+import { policyRefusalCheck } from '../slack/check-policy';
+import { loadPolicyGate, type PolicyFileGate } from '../slack/policy-gate';
 import { openStore } from '../store/open-store';
 import { CONSOLE_HELP } from './run-console';
 import { startConsole } from './start-console';
@@ -20,6 +22,15 @@ export function parseAs(argv: readonly string[]): { teamId?: string; slackUserId
   const match = value?.match(/^(?:([TE][A-Z0-9]+):)?([UW][A-Z0-9]+)$/);
   if (!match?.[2]) return undefined;
   return { ...(match[1] ? { teamId: match[1] } : {}), slackUserId: match[2] };
+}
+
+/** The bot's Web API client: the workspace's name, and the policy file's #channels and @groups. */
+function slackClient(config: ReturnType<typeof loadConfig>): WebClient {
+  return new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    timeout: config.slack.apiTimeoutMs,
+    retryConfig: { retries: 0 },
+  });
 }
 
 /**
@@ -55,11 +66,7 @@ async function main(): Promise<number> {
   if (!teamId) {
     // The workspace of the bot token; when Slack cannot be reached, the operator names it.
     try {
-      const auth = await new WebClient(config.slack.botToken, {
-        slackApiUrl: config.slack.apiUrl,
-        timeout: config.slack.apiTimeoutMs,
-        retryConfig: { retries: 0 },
-      }).auth.test();
+      const auth = await slackClient(config).auth.test();
       teamId = auth.team_id;
     } catch {
       teamId = undefined;
@@ -67,6 +74,25 @@ async function main(): Promise<number> {
     if (!teamId) {
       process.stderr.write(`Slack could not tell which workspace this is: name it.\n${USAGE}\n`);
       return 64;
+    }
+  }
+  // POLICY_FILE applies here as everywhere (a rule naming channels refuses the console). A file
+  // that names #channels or @groups needs Slack to load: when Slack is down, say so and stop.
+  let policy: PolicyFileGate | undefined;
+  if (config.policyFile) {
+    try {
+      policy = await loadPolicyGate({
+        file: config.policyFile,
+        client: slackClient(config),
+        clock: Date.now,
+      });
+    } catch (error) {
+      process.stderr.write(
+        `The policy file ${config.policyFile} could not be loaded, so nothing can be triggered from the console: ${
+          error instanceof Error ? error.message : String(error)
+        }\n`,
+      );
+      return 78;
     }
   }
   const store = await openStore(config.storeUrl, { logger });
@@ -116,6 +142,7 @@ async function main(): Promise<number> {
           tickMs: 1000,
         },
         enosTimeoutMs: config.enos.requestTimeoutMs,
+        ...(policy ? { checkPolicy: policyRefusalCheck({ policy }) } : {}),
       },
       [
         `flow-trigger console, as ${as.slackUserId} (EnOS user ${link.userName}) in ${teamId}; times in ${config.defaultTimezone}.`,

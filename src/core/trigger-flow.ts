@@ -321,7 +321,8 @@ async function intake(
   if (flow && deps.checkPolicy) {
     const refusal = await deps.checkPolicy({
       flow: { flowId: cmd.flowId, flowName: flow.flowName },
-      conversationId: job.origin.channelId,
+      // The console has no conversation: a rule that names channels refuses it (docs/policy.md).
+      conversationId: job.origin.source === 'console' ? undefined : job.origin.channelId,
       userId: job.origin.slackUserId,
       action: { kind: 'trigger' },
     });

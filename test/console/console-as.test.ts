@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open-store';
@@ -143,4 +143,55 @@ test('without --as it says how to call it', async () => {
   const code = await new Promise<number | null>((resolve) => usage.on('exit', resolve));
   expect(code).toBe(64);
   expect(said).toContain('usage: npm run console -- --as <SlackUserId>');
+});
+
+test('POLICY_FILE applies in the console too: a rule that names channels refuses it, before EnOS', async () => {
+  const policyFile = join(dir, 'policy.yml');
+  writeFileSync(
+    policyFile,
+    'rules:\n  - name: loads from on-call only\n    flows: [3377]\n    channels: [C0ONCALL1]\n',
+  );
+  const before = enos.triggers.length;
+  output = '';
+  errors = '';
+  child = spawn(
+    process.execPath,
+    [
+      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+      join(root, 'src', 'console', 'console-main.ts'),
+      '--as',
+      'T1:U1',
+    ],
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        NO_COLOR: '1',
+        SLACK_BOT_TOKEN: 'xoxb-console-test-token',
+        SLACK_SIGNING_SECRET: 'console-test-signing-secret',
+        SLACK_API_URL: 'http://127.0.0.1:9/api/',
+        ENOS_API_GATEWAY_URL: enos.url,
+        ENOS_ACCESS_KEY: enos.accessKey,
+        ENOS_SECRET_KEY: enos.secretKey,
+        ENOS_ORG_ID: 'o1',
+        STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
+        ENOS_SERVER_TIMEZONE: 'UTC',
+        POLICY_FILE: policyFile,
+      },
+    },
+  );
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString('utf8');
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    errors += c.toString('utf8');
+  });
+  await waitFor(/flow-trigger console, as U1/);
+  child.stdin.write('3377 now REPLACE=policy\n');
+  await waitFor(/loads from on-call only/);
+  expect(output).toMatch(/not triggered/i);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.stdin.end();
+  expect(await exited).toBe(0);
+  expect(enos.triggers).toHaveLength(before);
 });
