@@ -60,8 +60,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('--as T1:U1 triggers as ana, shows the run end, audits with source console', async () => {
-  child = spawn(
+/** `console-main.ts --as T1:U1` against the simulator and the test store, its output collected. */
+function startConsoleProcess(extraEnv: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
+  output = '';
+  errors = '';
+  const proc = spawn(
     process.execPath,
     [
       join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
@@ -83,16 +86,21 @@ test('--as T1:U1 triggers as ana, shows the run end, audits with source console'
         ENOS_ORG_ID: 'o1',
         STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
         ENOS_SERVER_TIMEZONE: 'UTC',
-        WATCH_POLL_MIN_SECONDS: '1',
+        ...extraEnv,
       },
     },
   );
-  child.stdout.on('data', (c: Buffer) => {
+  proc.stdout.on('data', (c: Buffer) => {
     output += c.toString('utf8');
   });
-  child.stderr.on('data', (c: Buffer) => {
+  proc.stderr.on('data', (c: Buffer) => {
     errors += c.toString('utf8');
   });
+  return proc;
+}
+
+test('--as T1:U1 triggers as ana, shows the run end, audits with source console', async () => {
+  child = startConsoleProcess({ WATCH_POLL_MIN_SECONDS: '1' });
   await waitFor(/flow-trigger console, as U1 \(EnOS user ana\) in T1/);
   child.stdin.write('3377 now REPLACE=ddee\n');
   const [, instanceId = ''] = await waitFor(/Flow instance ID: (3377-\d{14})/);
@@ -152,40 +160,7 @@ test('POLICY_FILE applies in the console too: a rule that names channels refuses
     'rules:\n  - name: loads from on-call only\n    flows: [3377]\n    channels: [C0ONCALL1]\n',
   );
   const before = enos.triggers.length;
-  output = '';
-  errors = '';
-  child = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-      join(root, 'src', 'console', 'console-main.ts'),
-      '--as',
-      'T1:U1',
-    ],
-    {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH,
-        NO_COLOR: '1',
-        SLACK_BOT_TOKEN: 'xoxb-console-test-token',
-        SLACK_SIGNING_SECRET: 'console-test-signing-secret',
-        SLACK_API_URL: 'http://127.0.0.1:9/api/',
-        ENOS_API_GATEWAY_URL: enos.url,
-        ENOS_ACCESS_KEY: enos.accessKey,
-        ENOS_SECRET_KEY: enos.secretKey,
-        ENOS_ORG_ID: 'o1',
-        STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
-        ENOS_SERVER_TIMEZONE: 'UTC',
-        POLICY_FILE: policyFile,
-      },
-    },
-  );
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString('utf8');
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    errors += c.toString('utf8');
-  });
+  child = startConsoleProcess({ POLICY_FILE: policyFile });
   await waitFor(/flow-trigger console, as U1/);
   child.stdin.write('3377 now REPLACE=policy\n');
   await waitFor(/loads from on-call only/);

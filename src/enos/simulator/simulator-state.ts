@@ -1,4 +1,5 @@
 import type { FlowParameter, FlowTask } from '../../core/ports';
+import { isTerminalStatus, RUN_STATUS_NAMES } from '../../core/run-status';
 
 /*
  * The in-memory EnOS of the fake gateway: users, flows, instances and the batch-processing rules
@@ -127,21 +128,8 @@ export interface EnosEnvelope {
   data: unknown;
 }
 
-export const STATUS_DESC: Record<number, string> = {
-  [-1]: 'FAIL',
-  0: 'INIT',
-  1: 'SUCCESS',
-  2: 'RUNNING',
-  3: 'SUSPEND',
-  4: 'INTERNAL_ERROR',
-  5: 'WAIT',
-  6: 'READY',
-  7: 'TIMEOUT',
-  8: 'CANCEL',
-  9: 'RERUN',
-  10: 'SKIP',
-};
-const TERMINAL = new Set([-1, 1, 4, 7, 8, 10]);
+/** EnOS's status names, as the simulator writes them in `statusDesc` and task statuses (docs/enos-api.md). */
+const STATUS_DESC = RUN_STATUS_NAMES;
 
 export const MSG = {
   62101: 'userId does not exist, or it does not match to orgId.',
@@ -217,7 +205,7 @@ export class FakeEnosState {
     if (!this.autoProgress) return;
     const now = this.clock();
     for (const instance of this.instances.values()) {
-      if (TERMINAL.has(instance.status)) continue;
+      if (isTerminalStatus(instance.status)) continue;
       const plan = this.flows.get(instance.flowId)?.run ?? DEFAULT_RUN_PLAN;
       if (now < instance.triggerTime) {
         this.moveTo(instance, 5, () => 'INIT');
@@ -351,7 +339,7 @@ export class FakeEnosState {
   }
 
   private instanceAnswer(i: FakeFlowInstance) {
-    const terminal = TERMINAL.has(i.status);
+    const terminal = isTerminalStatus(i.status);
     return {
       instanceId: i.instanceId,
       flowId: i.flowId,
@@ -491,7 +479,7 @@ export class FakeEnosState {
     if (!instance) return fail(62102, MSG.instanceNotFound);
     if (instance.owner !== user.userName) return fail(62103, MSG[62103]);
     // Cancelling a finished run: no documented code; "incorrect parameter" (inferred).
-    if (TERMINAL.has(instance.status)) return fail(62102, MSG.incorrect);
+    if (isTerminalStatus(instance.status)) return fail(62102, MSG.incorrect);
     instance.status = 8;
     instance.tasks = instance.tasks.map((t) => (t.status === 'SUCCESS' ? t : { ...t, status: 'CANCEL' }));
     return ok(null);
