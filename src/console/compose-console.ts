@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AuditStore, ClaimStore, Clock, EnosGateway, LinkStore, WatchStore } from '../core/ports';
-import {
-  DEFAULT_MAX_AGE_MS,
-  runTriggerJob,
-  type TriggerDeps,
-  type TriggerSummary,
-} from '../core/trigger-flow';
+import type {
+  AuditStore,
+  ClaimStore,
+  Clock,
+  EnosGateway,
+  LinkStore,
+  TriggerDeps,
+  TriggerSummary,
+  WatchStore,
+} from '../core/ports';
+import { DEFAULT_MAX_AGE_MS, runTriggerJob } from '../core/trigger-flow';
 import { type JobCommand, newTriggerJob } from '../core/trigger-job';
 import type { WatchPolicy } from '../core/watch-policy';
 import { answerRunStatus } from '../slack/listeners/commands/answer-run-status';

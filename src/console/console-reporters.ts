@@ -1,6 +1,6 @@
 import type { RunReporter } from '../core/poll-watch';
+import type { ThreadRef, TriggerReporter } from '../core/ports';
 import type { RunView } from '../core/run-view';
-import type { ThreadRef, TriggerReporter } from '../core/trigger-flow';
 import { checkingMessage, notTriggeredMessage } from '../slack/ui/recovery-messages';
 import { runFinishedMessage, runStatusMessage } from '../slack/ui/run-status-message';
 import { announcementMessage, noticeMessage, resultMessage } from '../slack/ui/trigger-messages';

@@ -8,12 +8,12 @@ import type {
   Clock,
   EnosGateway,
   RunWatch,
+  TriggerDeps,
   WatchStore,
 } from './ports';
 import { readFailureLogs } from './read-failure-logs';
 import { runPhase } from './run-status';
 import { type RunView, runViewOf } from './run-view';
-import type { TriggerDeps } from './trigger-flow';
 import { nextPollAt, type WatchPolicy } from './watch-policy';
 
 /**

@@ -7,16 +7,20 @@
 import { FlowTriggerError, StoreError } from './errors';
 import type { WhenSpec } from './parse-when';
 import type { PolicyRequest } from './policy/decide-policy';
-import type { ClaimStore, Clock, EnosGateway, EnosIdentity, Flow, FlowParameter, LinkStore } from './ports';
+import type {
+  ClaimStore,
+  Clock,
+  EarlierAttempt,
+  EnosGateway,
+  EnosIdentity,
+  Flow,
+  FlowParameter,
+  LinkStore,
+  TriggerResult,
+} from './ports';
 import { previewTrigger, type TriggerPreview } from './preview-trigger';
 import { type ResolvedTime, resolveTime } from './resolve-time';
-import {
-  checkFailure,
-  duplicateKey,
-  type EarlierAttempt,
-  parseEarlier,
-  type TriggerResult,
-} from './trigger-flow';
+import { checkFailure, duplicateKey, parseEarlier } from './trigger-flow';
 
 export interface PreviewDeps {
   links: LinkStore;

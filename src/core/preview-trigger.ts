@@ -6,11 +6,11 @@
  */
 import { calDtOf } from './cal-dt-of';
 import type { WhenSpec } from './parse-when';
-import type { EnosIdentity, Flow, FlowParameter, TriggerRequest } from './ports';
+import type { EnosIdentity, Flow, FlowParameter, RefusalReason, TriggerRequest } from './ports';
 import type { ResolvedTime } from './resolve-time';
 import { parseServerZone } from './server-zone';
 import { formatLocal } from './time-zone';
-import { checkPrerequisites, type RefusalReason } from './trigger-flow';
+import { checkPrerequisites } from './trigger-flow';
 
 export interface PreviewInput {
   /** Get Flow's answer, as the caller's EnOS user. */

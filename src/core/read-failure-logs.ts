@@ -1,8 +1,7 @@
 import { EnosApiError, EnosHttpError, FlowTriggerError } from './errors';
 import { LOG_TAIL_MAX_LENGTH, type LogTail, logTail } from './log-tail';
 import { maskSecrets } from './mask-secrets';
-import type { EnosCaller, EnosGateway, FlowInstanceTask } from './ports';
-import type { TriggerDeps } from './trigger-flow';
+import type { EnosCaller, EnosGateway, FlowInstanceTask, TriggerDeps } from './ports';
 import { BudgetExceededError, withinBudget } from './within-budget';
 
 /** Failed tasks whose log the thread shows; the others are counted. */

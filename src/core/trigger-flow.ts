@@ -37,27 +37,6 @@ import type { AnnouncedFacts, JobState, RecordedAnswer, TriggerJob } from './tri
  * `TriggerReporter` port, so every branch is testable without a server.
  */
 
-/*
- * The trigger's ports and the types they speak in live in ports.ts, with the other ports; they are
- * exported here too, so that importers of the use case find them where they always did.
- */
-export type {
-  Announcement,
-  EarlierAttempt,
-  NotTriggeredReason,
-  PostedReply,
-  PrivateNotice,
-  RecoveryNoticeSubject,
-  RefusalReason,
-  RunWatchLink,
-  ThreadRef,
-  TriggerCommand,
-  TriggerDeps,
-  TriggerReporter,
-  TriggerResult,
-  TriggerSummary,
-} from './ports';
-
 /** RECOVERY_MAX_AGE_SECONDS' default. */
 export const DEFAULT_MAX_AGE_MS = 600_000;
 

@@ -1,7 +1,7 @@
 import type { RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { TriggerReporter } from '../core/trigger-flow';
+import type { TriggerReporter } from '../core/ports';
 import { retryRateLimited } from './retry-rate-limited';
 import { checkingMessage, notTriggeredMessage } from './ui/recovery-messages';
 import type { SlackMessage } from './ui/slack-message';

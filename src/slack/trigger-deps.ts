@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { TriggerDeps } from '../core/trigger-flow';
+import type { TriggerDeps } from '../core/ports';
 import type { TriggerPathDeps } from './app-deps';
 import { policyRefusalCheck } from './check-policy';
 

@@ -1,7 +1,8 @@
 import type { RespondArguments } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { StoreError } from '../core/errors';
-import { jobLeaseKey, runTriggerJob, type TriggerSummary } from '../core/trigger-flow';
+import type { TriggerSummary } from '../core/ports';
+import { jobLeaseKey, runTriggerJob } from '../core/trigger-flow';
 import { type JobCommand, type JobOrigin, newTriggerJob, type TriggerJob } from '../core/trigger-job';
 import { BudgetExceededError, withinBudget } from '../core/within-budget';
 import type { TriggerPathDeps } from './app-deps';

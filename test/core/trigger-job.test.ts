@@ -4,14 +4,17 @@
  * an injected clock. What each step records, and what a rerun after a crash does at each step.
  */
 import type { NewRunWatch } from '../../src/core/new-run-watch';
-import type { EnosGateway, Flow, JobStore, ListedFlowInstance, TriggerRequest } from '../../src/core/ports';
-import {
-  type Announcement,
-  duplicateKey,
-  runTriggerJob,
-  type TriggerDeps,
-  type TriggerReporter,
-} from '../../src/core/trigger-flow';
+import type {
+  Announcement,
+  EnosGateway,
+  Flow,
+  JobStore,
+  ListedFlowInstance,
+  TriggerDeps,
+  TriggerReporter,
+  TriggerRequest,
+} from '../../src/core/ports';
+import { duplicateKey, runTriggerJob } from '../../src/core/trigger-flow';
 import { type JobState, newTriggerJob, type TriggerJob } from '../../src/core/trigger-job';
 import { openStore, type Store } from '../../src/store/open-store';
 

@@ -1,7 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { EnosIdentity, Flow } from '../../core/ports';
+import type { EarlierAttempt, EnosIdentity, Flow } from '../../core/ports';
 import type { TriggerPreview } from '../../core/preview-trigger';
-import type { EarlierAttempt } from '../../core/trigger-flow';
 import { PREVIEW_TRIGGER_ACTION } from '../ids';
 import { inertCode } from './inert-text';
 import { code } from './mrkdwn';

@@ -1,4 +1,4 @@
-import type { NotTriggeredReason, RecoveryNoticeSubject } from '../../core/trigger-flow';
+import type { NotTriggeredReason, RecoveryNoticeSubject } from '../../core/ports';
 import { RUN_ACTION, RUN_ACTIONS_BLOCK } from '../ids';
 import { userMention } from './mrkdwn';
 import { type SlackMessage, textMessage } from './slack-message';

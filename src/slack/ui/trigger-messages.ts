@@ -1,6 +1,11 @@
 import { EnosApiError, type FlowTriggerError } from '../../core/errors';
-import type { FlowParameter } from '../../core/ports';
-import type { Announcement, PrivateNotice, RefusalReason, TriggerResult } from '../../core/trigger-flow';
+import type {
+  Announcement,
+  FlowParameter,
+  PrivateNotice,
+  RefusalReason,
+  TriggerResult,
+} from '../../core/ports';
 import { inertMessage, inertMrkdwn } from './inert-text';
 import { code, messageUrl, slackDate, userMention } from './mrkdwn';
 import { runActions } from './run-actions';

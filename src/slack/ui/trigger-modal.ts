@@ -1,9 +1,8 @@
 import type { types } from '@slack/bolt';
 import { LIMITS } from '../../core/limits';
-import type { Flow } from '../../core/ports';
+import type { Flow, TriggerResult } from '../../core/ports';
 import { formatDate, formatTime } from '../../core/time-calendar';
 import { zonedDateTime } from '../../core/time-zone';
-import type { TriggerResult } from '../../core/trigger-flow';
 import {
   BACKDATE_CONFIRMED,
   MODAL_ACTION,
