@@ -259,6 +259,8 @@ export interface AuditRecord {
   error?: { code: string; message: string; enosCode?: number };
   /** How the triggered run ended, written by the run watcher when it stops watching. */
   run?: AuditRunOutcome;
+  /** Set when the attempt is one run of a backfill (src/core/backfill.ts): `history` shows it as such. */
+  backfill?: { id: string; businessDate: string };
 }
 
 /** The end of a watched run, as the audit record keeps it. */

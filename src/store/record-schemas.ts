@@ -49,6 +49,7 @@ export const auditRecordSchema = z.object({
   instanceId: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string(), enosCode: z.number().optional() }).optional(),
   run: z.object({ status: z.number().int(), gaveUp: z.boolean().optional(), at: instant }).optional(),
+  backfill: z.object({ id: z.string().min(1), businessDate: z.string() }).optional(),
 }) satisfies z.ZodType<AuditRecord>;
 
 /** A RunWatch as stored. */
