@@ -236,3 +236,204 @@ describe('Preview in the form', () => {
     expect(triggers()).toEqual([]);
   }, 20_000);
 });
+
+/** What `/flow-trigger <text>` answers privately: its blocks. */
+async function commandBlocks(text: string): Promise<unknown[]> {
+  const res = await t.command(text);
+  const [answer] = t.slack.responsesOf(res.responseUrlId);
+  return ((answer!.body as Record<string, unknown>).blocks ?? []) as unknown[];
+}
+
+/** Opens the form with flow 3377 and chooses "Backfill a date range". */
+async function openBackfill(): Promise<void> {
+  await openWithFlow();
+  await changeForm(t, MODAL_ACTION.when, { when: 'backfill' });
+}
+
+describe('Backfill a date range in the form', () => {
+  it('shows the range’s fields, and the backfill’s preview exactly as the command gives it, with Back', async () => {
+    t = await startWithFlow({ enosServerZone: 'GMT+8' });
+    await openBackfill();
+    const form = currentForm(t);
+    const ids = blocksOf(form).map((b) => b.block_id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        MODAL_BLOCK.backfillFrom,
+        MODAL_BLOCK.backfillTo,
+        MODAL_BLOCK.backfillAt,
+        MODAL_BLOCK.backfillOrder,
+        MODAL_BLOCK.backfillOnFailure,
+      ]),
+    );
+    // A backfill is always previewed first: no Trigger/Preview choice, and the button says so.
+    expect(ids).not.toContain(MODAL_BLOCK.mode);
+    expect(ids).not.toContain(MODAL_BLOCK.date);
+    expect((form.view.submit as { text: string }).text).toBe('Preview');
+
+    const res = await submitForm(t, {
+      backfill: { from: '2026-11-20', to: '2026-11-22' },
+      parameters: { REPLACE: 'ddee' },
+      conversation: OPS,
+    });
+    const shown = applyViewUpdate(t, res);
+    expect(shown.view.callback_id).toBe(TRIGGER_MODAL_RESULT_CALLBACK);
+    const blocks = blocksOf(shown) as unknown[];
+    // The command's answer, block for block, then Back.
+    expect(blocks.slice(0, -1)).toEqual(
+      await commandBlocks('backfill 3377 2026-11-20 to 2026-11-22 REPLACE=ddee'),
+    );
+    expect(blocks.at(-1)).toEqual({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: FORM_BACK_ACTION,
+          text: { type: 'plain_text', text: 'Back' },
+          value: 'back',
+        },
+      ],
+    });
+    // Dates → trigger times: the flow's 01:00 server time on the day after each business date.
+    expect(viewText(shown)).toContain(
+      '`2026-11-20` → 2026-11-20 18:00 `Europe/Berlin` · 2026-11-21 01:00 server time (`UTC+08:00`)',
+    );
+    expect(viewText(shown)).toContain(
+      '`2026-11-22` → 2026-11-22 18:00 `Europe/Berlin` · 2026-11-23 01:00 server time (`UTC+08:00`)',
+    );
+    expect(viewText(shown)).toContain('*Parameters, for every run:* `REPLACE=ddee` (instead of `aabb`)');
+    expect(triggers()).toEqual([]);
+    expect(t.slack.callsOf('chat.postMessage')).toEqual([]);
+  });
+
+  it('reads the time of day in the form’s zone, newest first, keep going; Back restores the range', async () => {
+    t = await startWithFlow();
+    await openBackfill();
+    const fill = {
+      backfill: {
+        from: '2026-11-20',
+        to: '2026-11-21',
+        at: '09:30',
+        order: 'newest-first' as const,
+        onFailure: 'keep-going' as const,
+      },
+      conversation: OPS,
+    };
+    const shown = applyViewUpdate(t, await submitForm(t, fill));
+    expect(blocksOf(shown).slice(0, -1)).toEqual(
+      await commandBlocks(
+        'backfill 3377 2026-11-20 to 2026-11-21 at 09:30 Europe/Berlin newest first keep going',
+      ),
+    );
+    expect(viewText(shown)).toContain('2 runs for business dates 2026-11-20 … 2026-11-21, newest first');
+    expect(viewText(shown)).toContain('going on after a failed run');
+
+    await clickInView(t, FORM_BACK_ACTION, 'back');
+    const form = currentForm(t);
+    const element = (blockId: string) => blocksOf(form).find((b) => b.block_id === blockId)?.element;
+    expect(element(MODAL_BLOCK.when)?.initial_option).toMatchObject({ value: 'backfill' });
+    expect(element(MODAL_BLOCK.backfillFrom)?.initial_date).toBe('2026-11-20');
+    expect(element(MODAL_BLOCK.backfillTo)?.initial_date).toBe('2026-11-21');
+    expect(element(MODAL_BLOCK.backfillAt)?.initial_time).toBe('09:30');
+    expect(element(MODAL_BLOCK.backfillOrder)?.initial_option).toMatchObject({ value: 'newest-first' });
+    expect(element(MODAL_BLOCK.backfillOnFailure)?.initial_option).toMatchObject({ value: 'keep-going' });
+    expect(element(MODAL_BLOCK.postIn)?.initial_conversation).toBe(OPS);
+    // As it was: submitting it again gives the same preview.
+    const again = applyViewUpdate(t, await submitForm(t, {}));
+    expect(viewText(again)).toBe(viewText(shown));
+  });
+
+  describe('a refusal of the plan about a field is that field’s inline error', () => {
+    const cases: Array<
+      [string, TestAppOptions, { from?: string; to?: string; at?: string }, Record<string, string>]
+    > = [
+      [
+        'from after to',
+        {},
+        { from: '2026-11-22', to: '2026-11-20' },
+        {
+          [MODAL_BLOCK.backfillFrom]:
+            'The range runs backwards: 2026-11-22 is after 2026-11-20. Put the earlier date first: “2026-11-20 to 2026-11-22”.',
+        },
+      ],
+      [
+        'too many dates',
+        { backfill: { maxRuns: 3 } },
+        { from: '2026-11-20', to: '2026-11-25' },
+        {
+          [MODAL_BLOCK.backfillTo]:
+            'That is 6 business dates, and a backfill runs at most 3 (BACKFILL_MAX_RUNS). Split it: “2026-11-20 to 2026-11-22” first, then the rest.',
+        },
+      ],
+      [
+        'a date too far back',
+        {},
+        { from: '2025-11-01', to: '2025-11-02' },
+        {
+          [MODAL_BLOCK.backfillFrom]:
+            '2025-11-01 is more than 366 days back: a backfill reaches back to 2025-11-26 at most (today is 2026-11-27 in Europe/Berlin). Start the range on that date or later.',
+        },
+      ],
+      [
+        'a date not yet past',
+        {},
+        { from: '2026-11-25', to: '2026-11-27' },
+        {
+          [MODAL_BLOCK.backfillTo]:
+            'The run for business date 2026-11-27 would be triggered at 2026-11-28 01:00 server time (UTC), 2026-11-28 02:00 in Europe/Berlin, which has not passed yet: a backfill only re-runs dates whose time has come. End the range at 2026-11-26, or wait until then.',
+        },
+      ],
+      [
+        'a time of day on another server date',
+        { enosServerZone: 'Asia/Shanghai' },
+        { from: '2026-11-20', to: '2026-11-21', at: '20:00' },
+        {
+          [MODAL_BLOCK.backfillAt]:
+            "At 20:00 in Europe/Berlin, the run for business date 2026-11-20 would be triggered at 2026-11-22 03:00 server time (Asia/Shanghai): on 2026-11-22, not 2026-11-21, so “${cal_dt}” would be 2026-11-21 instead of 2026-11-20. Pick “at 16:59” or earlier, or leave “at” out to use the flow's own time.",
+        },
+      ],
+    ];
+    it.each(cases)('%s', async (_name, options, range, errors) => {
+      t = await startWithFlow(options);
+      await openBackfill();
+      const res = await submitForm(t, { backfill: range, conversation: OPS });
+      expect(res.json).toEqual({ response_action: 'errors', errors });
+      // The form stays as it is; nothing ran.
+      expect(currentForm(t).view.callback_id).toBe(TRIGGER_MODAL_CALLBACK);
+      expect(triggers()).toEqual([]);
+      expect(t.slack.callsOf('chat.postMessage')).toEqual([]);
+    });
+  });
+
+  it('a missing date is an inline error, before EnOS is asked', async () => {
+    t = await startWithFlow();
+    await openBackfill();
+    const gets = t.enos.requestsOf('flows.get').length;
+    const res = await submitForm(t, { backfill: { from: null, to: '2026-11-20' }, conversation: OPS });
+    expect(res.json).toEqual({
+      response_action: 'errors',
+      errors: { [MODAL_BLOCK.backfillFrom]: 'Pick the first business date.' },
+    });
+    expect(t.enos.requestsOf('flows.get')).toHaveLength(gets);
+  });
+
+  it('a policy refusal (the rule’s backfill.max_runs) is the answer in place of the form, with Back', async () => {
+    t = await startWithFlow({
+      policy: `rules:
+  - name: short backfills
+    flows: [3377]
+    backfill: { max_runs: 2 }
+`,
+    });
+    await openBackfill();
+    const shown = applyViewUpdate(
+      t,
+      await submitForm(t, { backfill: { from: '2026-11-20', to: '2026-11-22' }, conversation: OPS }),
+    );
+    expect(blocksOf(shown).slice(0, -1)).toEqual(
+      await commandBlocks('backfill 3377 2026-11-20 to 2026-11-22'),
+    );
+    expect(viewText(shown)).toContain('short backfills');
+    expect(buttonsOf(shown).map((b) => b.action_id)).toEqual([FORM_BACK_ACTION]);
+    expect(triggers()).toEqual([]);
+  });
+});
