@@ -199,7 +199,7 @@ describe('Preview in the form', () => {
     expect(triggers()).toEqual([]);
   });
 
-  it('a refused check or a policy refusal is the answer in place of the form, with Back and no Trigger', async () => {
+  it('a policy refusal is the answer in place of the form, with Back and no Trigger', async () => {
     t = await startWithFlow({
       policy: `rules:
   - name: no daily loads from Slack
@@ -215,6 +215,24 @@ describe('Preview in the form', () => {
     expect(buttonsOf(shown).map((b) => b.action_id)).toEqual([FORM_BACK_ACTION]);
     expect(triggers()).toEqual([]);
     expect(t.slack.callsOf('chat.postMessage')).toEqual([]);
+  });
+
+  it('an expired preview’s Trigger, clicked in the modal, says so there, with Back, and triggers nothing', async () => {
+    t = await startWithFlow();
+    await openWithFlow();
+    const shown = applyViewUpdate(t, await submitForm(t, { mode: 'preview', conversation: OPS }));
+    const id = buttonsOf(shown).find((b) => b.action_id === PREVIEW_TRIGGER_ACTION)!.value;
+    t.clock.advance(16 * 60_000);
+    await clickInView(t, PREVIEW_TRIGGER_ACTION, id);
+    expect(viewText(currentForm(t))).toMatch(/^:hourglass: This preview has expired/);
+    expect(buttonsOf(currentForm(t)).map((b) => b.action_id)).toEqual([FORM_BACK_ACTION]);
+    expect(triggers()).toEqual([]);
+    expect(t.slack.callsOf('chat.postMessage')).toEqual([]);
+    expect(await audits()).toEqual([]);
+    // Back still has what was entered.
+    await clickInView(t, FORM_BACK_ACTION, 'back');
+    const postIn = blocksOf(currentForm(t)).find((b) => b.block_id === MODAL_BLOCK.postIn)?.element;
+    expect(postIn?.initial_conversation).toBe(OPS);
   });
 
   it('checks slower than Slack waits: “Checking…” in the ack, then the preview', async () => {
