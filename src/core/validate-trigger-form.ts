@@ -108,7 +108,7 @@ export function validateTriggerForm(input: TriggerFormInput, ctx: TriggerFormCon
   };
 }
 
-function readFlowId(value: string | undefined): number | string {
+export function readFlowId(value: string | undefined): number | string {
   if (value === undefined || value === '') return 'Choose a flow: type part of its name or its id.';
   const flowId = Number(value);
   // The value comes from our own options; anything else was not picked from the list.
@@ -176,7 +176,9 @@ function readWhen(
   return { when, time: resolved.time };
 }
 
-function readParameters(input: TriggerFormInput): { list: FlowParameter[] } | { errors: TriggerFormError[] } {
+export function readParameters(
+  input: Pick<TriggerFormInput, 'parameters' | 'extraLines'>,
+): { list: FlowParameter[] } | { errors: TriggerFormError[] } {
   const errors: TriggerFormError[] = [];
   const changed: FlowParameter[] = [];
   for (const [index, field] of input.parameters.entries()) {

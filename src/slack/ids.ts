@@ -26,6 +26,14 @@ export const MODAL_BLOCK = {
   parameters: 'parameters',
   extra: 'extra_parameters',
   postIn: 'post_in',
+  /** "Trigger" / "Preview": what submitting does (absent for a backfill, which is always previewed). */
+  mode: 'mode',
+  /** The backfill's fields, shown for the third "When" choice. */
+  backfillFrom: 'backfill_from',
+  backfillTo: 'backfill_to',
+  backfillAt: 'backfill_at',
+  backfillOrder: 'backfill_order',
+  backfillOnFailure: 'backfill_on_failure',
 } as const;
 
 /** Action IDs of the trigger form's elements. */
@@ -41,6 +49,13 @@ export const MODAL_ACTION = {
   parameter: 'value',
   extra: 'lines',
   postIn: 'conversation',
+  /** Radio buttons "Trigger" / "Preview"; dispatches block_actions so the submit button says which. */
+  mode: 'mode_choice',
+  backfillFrom: 'from_date',
+  backfillTo: 'to_date',
+  backfillAt: 'at_time',
+  backfillOrder: 'order',
+  backfillOnFailure: 'on_failure',
 } as const;
 
 /** Values of the "When" radio buttons and of the back-dating checkbox. */
@@ -106,3 +121,13 @@ export const FULL_LOG_MODAL_CALLBACK = 'task_full_log_modal';
 
 /** A preview's Trigger button: its value is the preview's id in the store, nothing else. */
 export const PREVIEW_TRIGGER_ACTION = 'preview_trigger';
+
+/** The third "When" choice of the form: one back-dated run per business date (docs/product.md, Backfill). */
+export const WHEN_BACKFILL = 'backfill';
+/** Values of the form's "Trigger" / "Preview" choice. */
+export const FORM_MODE_TRIGGER = 'trigger';
+export const FORM_MODE_PREVIEW = 'preview';
+/** What the form shows instead of its fields after a Preview or a backfill choice: the answer, and Back. */
+export const TRIGGER_MODAL_RESULT_CALLBACK = 'trigger_flow_modal_result';
+/** The Back button of that view: the form again, with what the user had entered (kept in its metadata). */
+export const FORM_BACK_ACTION = 'form_back';

@@ -174,6 +174,14 @@ describe('opening the form', () => {
             },
             "value": "at",
           },
+          {
+            "text": {
+              "emoji": true,
+              "text": "Backfill a date range",
+              "type": "plain_text",
+            },
+            "value": "backfill",
+          },
         ],
         "type": "radio_buttons",
       },
@@ -253,6 +261,46 @@ describe('opening the form', () => {
       },
       "type": "input",
     },
+    {
+      "block_id": "mode",
+      "dispatch_action": true,
+      "element": {
+        "action_id": "mode_choice",
+        "initial_option": {
+          "text": {
+            "emoji": true,
+            "text": "Trigger",
+            "type": "plain_text",
+          },
+          "value": "trigger",
+        },
+        "options": [
+          {
+            "text": {
+              "emoji": true,
+              "text": "Trigger",
+              "type": "plain_text",
+            },
+            "value": "trigger",
+          },
+          {
+            "text": {
+              "emoji": true,
+              "text": "Preview",
+              "type": "plain_text",
+            },
+            "value": "preview",
+          },
+        ],
+        "type": "radio_buttons",
+      },
+      "label": {
+        "emoji": true,
+        "text": "On submit",
+        "type": "plain_text",
+      },
+      "type": "input",
+    },
   ],
   "callback_id": "trigger_flow_modal",
   "close": {
@@ -326,6 +374,7 @@ describe('opening the form', () => {
       MODAL_BLOCK.zone,
       MODAL_BLOCK.extra,
       MODAL_BLOCK.postIn,
+      MODAL_BLOCK.mode,
     ]);
     expect(view.blocks.find((b) => b.block_id === MODAL_BLOCK.postIn)!.element).toMatchObject({
       type: 'conversations_select',
@@ -507,6 +556,14 @@ describe('choosing a flow', () => {
             "type": "plain_text",
           },
           "value": "at",
+        },
+        {
+          "text": {
+            "emoji": true,
+            "text": "Backfill a date range",
+            "type": "plain_text",
+          },
+          "value": "backfill",
         },
       ],
       "type": "radio_buttons",
@@ -729,6 +786,14 @@ Prefilled with the flow’s current values. Only the values you change are sent,
             "type": "plain_text",
           },
           "value": "at",
+        },
+        {
+          "text": {
+            "emoji": true,
+            "text": "Backfill a date range",
+            "type": "plain_text",
+          },
+          "value": "backfill",
         },
       ],
       "type": "radio_buttons",

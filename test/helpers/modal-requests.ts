@@ -12,10 +12,13 @@
  */
 import {
   BACKDATE_CONFIRMED,
+  FORM_MODE_PREVIEW,
+  FORM_MODE_TRIGGER,
   MODAL_ACTION,
   MODAL_BLOCK,
   TRIGGER_MODAL_CALLBACK,
   WHEN_AT,
+  WHEN_BACKFILL,
   WHEN_NOW,
 } from '../../src/slack/ids';
 import type { StoredView } from '../fakes/fake-slack-api';
@@ -32,7 +35,17 @@ import { ALICE, SIGNING_SECRET, type TestApp } from './start-test-app';
 export interface FormFill {
   /** The chosen flow; `null` for none. */
   flow?: { id: number; label?: string } | null;
-  when?: 'now' | 'at';
+  when?: 'now' | 'at' | 'backfill';
+  /** "Trigger" or "Preview" beside the submit button. */
+  mode?: 'trigger' | 'preview';
+  /** The range's fields (the "Backfill a date range" choice); `at` `null` clears it. */
+  backfill?: {
+    from?: string | null;
+    to?: string | null;
+    at?: string | null;
+    order?: 'oldest-first' | 'newest-first';
+    onFailure?: 'stop' | 'keep-going';
+  };
   /** `YYYY-MM-DD`; `null` clears the picker's initial date. */
   date?: string | null;
   /** `HH:mm`. */
@@ -96,7 +109,14 @@ export function formState(view: StoredView, fill: FormFill = {}): Record<string,
       case MODAL_BLOCK.when: {
         const options = element.options as Array<{ value: string }>;
         const chosen = fill.when ?? (element.initial_option as { value: string } | undefined)?.value;
-        const wanted = chosen === 'at' ? WHEN_AT : chosen === 'now' ? WHEN_NOW : undefined;
+        const wanted =
+          chosen === 'at'
+            ? WHEN_AT
+            : chosen === 'now'
+              ? WHEN_NOW
+              : chosen === 'backfill'
+                ? WHEN_BACKFILL
+                : undefined;
         value = { selected_option: options.find((o) => o.value === wanted) ?? null };
         break;
       }
@@ -104,18 +124,49 @@ export function formState(view: StoredView, fill: FormFill = {}): Record<string,
         value = { selected_date: fill.date === undefined ? (element.initial_date ?? null) : fill.date };
         break;
       case MODAL_BLOCK.time:
-        value = { selected_time: fill.time ?? null };
+        value = { selected_time: fill.time ?? element.initial_time ?? null };
         break;
       case MODAL_BLOCK.backdate:
         value = {
-          selected_options: fill.backdate
-            ? (element.options as Array<{ value: string }>).filter((o) => o.value === BACKDATE_CONFIRMED)
-            : [],
+          selected_options:
+            fill.backdate === undefined
+              ? (element.initial_options ?? [])
+              : fill.backdate
+                ? (element.options as Array<{ value: string }>).filter((o) => o.value === BACKDATE_CONFIRMED)
+                : [],
         };
         break;
       case MODAL_BLOCK.extra:
-        value = { value: fill.extra || null };
+        value = { value: (fill.extra ?? element.initial_value) || null };
         break;
+      case MODAL_BLOCK.mode: {
+        const options = element.options as Array<{ value: string }>;
+        const chosen = fill.mode ?? (element.initial_option as { value: string } | undefined)?.value;
+        const wanted =
+          chosen === 'preview' ? FORM_MODE_PREVIEW : chosen === 'trigger' ? FORM_MODE_TRIGGER : undefined;
+        value = { selected_option: options.find((o) => o.value === wanted) ?? null };
+        break;
+      }
+      case MODAL_BLOCK.backfillFrom:
+      case MODAL_BLOCK.backfillTo: {
+        const typed = block.block_id === MODAL_BLOCK.backfillFrom ? fill.backfill?.from : fill.backfill?.to;
+        value = { selected_date: typed === undefined ? (element.initial_date ?? null) : typed };
+        break;
+      }
+      case MODAL_BLOCK.backfillAt:
+        value = {
+          selected_time: fill.backfill?.at === undefined ? (element.initial_time ?? null) : fill.backfill.at,
+        };
+        break;
+      case MODAL_BLOCK.backfillOrder:
+      case MODAL_BLOCK.backfillOnFailure: {
+        const options = element.options as Array<{ value: string }>;
+        const typed =
+          block.block_id === MODAL_BLOCK.backfillOrder ? fill.backfill?.order : fill.backfill?.onFailure;
+        const chosen = typed ?? (element.initial_option as { value: string } | undefined)?.value;
+        value = { selected_option: options.find((o) => o.value === chosen) ?? null };
+        break;
+      }
       case MODAL_BLOCK.postIn:
         value = {
           selected_conversation:
@@ -176,7 +227,12 @@ export async function changeForm(
 ): Promise<SlackHttpResponse> {
   const view = opts.view ?? currentForm(t);
   const state = formState(view, fill);
-  const blockId = actionId === MODAL_ACTION.flow ? MODAL_BLOCK.flow : MODAL_BLOCK.when;
+  const blockId =
+    actionId === MODAL_ACTION.flow
+      ? MODAL_BLOCK.flow
+      : actionId === MODAL_ACTION.mode
+        ? MODAL_BLOCK.mode
+        : MODAL_BLOCK.when;
   const changed = state[blockId]?.[actionId] as Record<string, unknown>;
   const res = await sendInteraction(
     t.baseUrl,
@@ -227,6 +283,46 @@ export async function submitForm(
         : [],
     }),
   );
+  await t.settle();
+  return res;
+}
+
+/**
+ * What Slack does with a submission's `response_action: update`: the answer's view replaces the
+ * one the fake holds (a new hash, the same id). Returns the new view.
+ */
+export function applyViewUpdate(
+  t: TestApp,
+  res: SlackHttpResponse,
+  view: StoredView = currentForm(t),
+): StoredView {
+  const answer = res.json as { response_action?: string; view?: Record<string, unknown> } | undefined;
+  if (answer?.response_action !== 'update' || !answer.view) {
+    throw new Error(`the submission was not answered with an update: ${res.body}`);
+  }
+  const stored = t.slack.views.get(view.id) as StoredView;
+  stored.view = answer.view;
+  stored.hash = `${Date.now()}.applied`;
+  return stored;
+}
+
+/**
+ * A click on a button of a view (the form's place): a block_actions with the view, and, as Slack
+ * sends it from a modal, neither a conversation nor a response_url. Waits until the app is done.
+ */
+export async function clickInView(
+  t: TestApp,
+  actionId: string,
+  value: string,
+  opts: FormRequestOptions = {},
+): Promise<SlackHttpResponse> {
+  const view = opts.view ?? currentForm(t);
+  const payload = blockActionsPayload({
+    user_id: opts.user ?? ALICE.slackUserId,
+    actions: [{ action_id: actionId, block_id: 'block', value, type: 'button' }],
+    view: { ...viewFields(view), state: { values: {} } },
+  });
+  const res = await sendInteraction(t.baseUrl, SIGNING_SECRET, payload);
   await t.settle();
   return res;
 }

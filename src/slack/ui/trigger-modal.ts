@@ -5,13 +5,18 @@ import { formatDate, formatTime } from '../../core/time-calendar';
 import { zonedDateTime } from '../../core/time-zone';
 import {
   BACKDATE_CONFIRMED,
+  FORM_MODE_PREVIEW,
+  FORM_MODE_TRIGGER,
   MODAL_ACTION,
   MODAL_BLOCK,
   parameterBlockId,
+  parameterDigest,
   TRIGGER_MODAL_CALLBACK,
   WHEN_AT,
+  WHEN_BACKFILL,
   WHEN_NOW,
 } from '../ids';
+import type { FormSnapshot } from './form-snapshot';
 import { inertMessage } from './inert-text';
 import { code } from './mrkdwn';
 import { SLACK_LIMITS, shortenPlain } from './slack-limits';
@@ -50,8 +55,12 @@ export interface TriggerModalInput {
   zone: string;
   /** Epoch ms: gives today's date and the current time in the zone. */
   now: number;
-  when: 'now' | 'at';
+  when: 'now' | 'at' | 'backfill';
   flow?: ChosenFlow;
+  /** "Trigger" (default) or "Preview": what submitting does (a backfill is always previewed). */
+  mode?: 'trigger' | 'preview';
+  /** What the user had entered, when Back shows the form again: the fields start with it. */
+  restore?: FormSnapshot;
 }
 
 function input(
@@ -70,6 +79,22 @@ function option(text: string, value: string): types.PlainTextOption {
 const WHEN_OPTIONS = {
   now: option('Now', WHEN_NOW),
   at: option('At a date and time', WHEN_AT),
+  backfill: option('Backfill a date range', WHEN_BACKFILL),
+};
+
+const MODE_OPTIONS = {
+  trigger: option('Trigger', FORM_MODE_TRIGGER),
+  preview: option('Preview', FORM_MODE_PREVIEW),
+};
+
+const ORDER_OPTIONS = {
+  'oldest-first': option('Oldest first', 'oldest-first'),
+  'newest-first': option('Newest first', 'newest-first'),
+};
+
+const ON_FAILURE_OPTIONS = {
+  stop: option('Stop at the first failed run', 'stop'),
+  'keep-going': option('Keep going with the next date', 'keep-going'),
 };
 
 /** The option text of a flow in the select: `3377 · daily load`. */
@@ -156,14 +181,74 @@ function flowBlocks(chosen: ChosenFlow | undefined): types.KnownBlock[] {
   return blocks;
 }
 
+const BACKDATE_OPTION: types.Option = {
+  text: { type: 'plain_text', text: 'Back-date the run if that time has passed' },
+  description: {
+    type: 'plain_text',
+    text: 'EnOS starts it at once, computing ${cal_dt} & co. from that time.',
+  },
+  value: BACKDATE_CONFIRMED,
+};
+
+/**
+ * The backfill's fields (docs/product.md, Backfill): the range of business dates, the time of day
+ * (empty: the flow's own daily time), the order and what a failed run does. The dates are what
+ * `${cal_dt}` will be in each run, as in `/flow-trigger backfill`.
+ */
+function backfillBlocks(form: TriggerModalInput): types.KnownBlock[] {
+  const restore = form.restore?.backfill;
+  const picker = (blockId: string, label: string, actionId: string, initial?: string) =>
+    input(blockId, label, {
+      type: 'datepicker',
+      action_id: actionId,
+      ...(initial ? { initial_date: initial } : {}),
+    });
+  return [
+    picker(MODAL_BLOCK.backfillFrom, 'From business date', MODAL_ACTION.backfillFrom, restore?.from),
+    picker(MODAL_BLOCK.backfillTo, 'To business date', MODAL_ACTION.backfillTo, restore?.to),
+    input(
+      MODAL_BLOCK.backfillAt,
+      'Time of day',
+      {
+        type: 'timepicker',
+        action_id: MODAL_ACTION.backfillAt,
+        placeholder: plainText('HH:MM', 150),
+        timezone: form.zone,
+        ...(restore?.at ? { initial_time: restore.at } : {}),
+      },
+      {
+        optional: true,
+        hint: plainText(
+          'Empty: each run at the flow’s own daily time (from its schedule), else 00:00 server time.',
+          2000,
+        ),
+      },
+    ),
+    input(MODAL_BLOCK.backfillOrder, 'Order', {
+      type: 'radio_buttons',
+      action_id: MODAL_ACTION.backfillOrder,
+      options: [ORDER_OPTIONS['oldest-first'], ORDER_OPTIONS['newest-first']],
+      initial_option: ORDER_OPTIONS[restore?.order ?? 'oldest-first'],
+    }),
+    input(MODAL_BLOCK.backfillOnFailure, 'On failure', {
+      type: 'radio_buttons',
+      action_id: MODAL_ACTION.backfillOnFailure,
+      options: [ON_FAILURE_OPTIONS.stop, ON_FAILURE_OPTIONS['keep-going']],
+      initial_option: ON_FAILURE_OPTIONS[restore?.onFailure ?? 'stop'],
+    }),
+  ];
+}
+
 function whenBlocks(form: TriggerModalInput): types.KnownBlock[] {
   const radio: types.RadioButtons = {
     type: 'radio_buttons',
     action_id: MODAL_ACTION.when,
-    options: [WHEN_OPTIONS.now, WHEN_OPTIONS.at],
+    options: [WHEN_OPTIONS.now, WHEN_OPTIONS.at, WHEN_OPTIONS.backfill],
     initial_option: WHEN_OPTIONS[form.when],
   };
-  // dispatch_action: the date and time pickers appear only for "At a date and time".
+  const restore = form.restore;
+  // dispatch_action: the date and time pickers appear only for "At a date and time" (the range's
+  // fields only for "Backfill a date range").
   const blocks: types.KnownBlock[] = [input(MODAL_BLOCK.when, 'When', radio, { dispatch_action: true })];
   const local = zonedDateTime(form.now, form.zone);
   if (form.when === 'at') {
@@ -172,7 +257,7 @@ function whenBlocks(form: TriggerModalInput): types.KnownBlock[] {
         type: 'datepicker',
         action_id: MODAL_ACTION.date,
         // A calendar date in the caller's zone: the picker itself knows no zone.
-        initial_date: formatDate(local),
+        initial_date: restore?.date ?? formatDate(local),
       }),
       input(MODAL_BLOCK.time, 'Time', {
         type: 'timepicker',
@@ -180,6 +265,7 @@ function whenBlocks(form: TriggerModalInput): types.KnownBlock[] {
         placeholder: plainText('HH:MM', 150),
         // Slack shows the zone under the picker; the app reads the time in the same zone.
         timezone: form.zone,
+        ...(restore?.time ? { initial_time: restore.time } : {}),
       }),
       input(
         MODAL_BLOCK.backdate,
@@ -187,21 +273,14 @@ function whenBlocks(form: TriggerModalInput): types.KnownBlock[] {
         {
           type: 'checkboxes',
           action_id: MODAL_ACTION.backdate,
-          options: [
-            {
-              text: { type: 'plain_text', text: 'Back-date the run if that time has passed' },
-              description: {
-                type: 'plain_text',
-                text: 'EnOS starts it at once, computing ${cal_dt} & co. from that time.',
-              },
-              value: BACKDATE_CONFIRMED,
-            },
-          ],
+          options: [BACKDATE_OPTION],
+          ...(restore?.backdate ? { initial_options: [BACKDATE_OPTION] } : {}),
         },
         { optional: true },
       ),
     );
   }
+  if (form.when === 'backfill') blocks.push(...backfillBlocks(form));
   blocks.push({
     ...context(
       `:earth_africa: Times are in ${code(form.zone)}, your Slack time zone: it is ` +
@@ -212,7 +291,7 @@ function whenBlocks(form: TriggerModalInput): types.KnownBlock[] {
   return blocks;
 }
 
-function parameterBlocks(chosen: ChosenFlow | undefined): types.KnownBlock[] {
+function parameterBlocks(chosen: ChosenFlow | undefined, restore?: FormSnapshot): types.KnownBlock[] {
   const flow = chosen?.flow;
   if (!chosen || !flow) return [];
   const label = flowLabel(chosen.id, flow.flowName);
@@ -240,8 +319,13 @@ function parameterBlocks(chosen: ChosenFlow | undefined): types.KnownBlock[] {
       ),
       block_id: MODAL_BLOCK.parameters,
     },
-    ...shown.map((p, index) =>
-      p.value.length > SLACK_LIMITS.initialValue
+    ...shown.map((p, index) => {
+      // Back: what the user typed, into the input built from the same original only.
+      const typed = restore?.parameters.find(
+        (r) => r.index === index && r.digest === parameterDigest(p.key, p.value),
+      );
+      const initial = typed ? typed.value : p.value;
+      return p.value.length > SLACK_LIMITS.initialValue
         ? longParameterBlock(p.key, p.value)
         : input(
             parameterBlockId(chosen.id, index, p.key, p.value),
@@ -250,12 +334,12 @@ function parameterBlocks(chosen: ChosenFlow | undefined): types.KnownBlock[] {
               type: 'plain_text_input',
               action_id: MODAL_ACTION.parameter,
               // Slack refuses an empty initial_value; an empty field is the empty value either way.
-              ...(p.value === '' ? {} : { initial_value: p.value }),
+              ...(initial === '' ? {} : { initial_value: initial }),
             },
             // Emptying a field is a change: the parameter is sent with an empty value.
             { optional: true },
-          ),
-    ),
+          );
+    }),
   ];
 }
 
@@ -272,7 +356,7 @@ function longParameterBlock(key: string, value: string): types.SectionBlock {
   );
 }
 
-function extraBlock(): types.InputBlock {
+function extraBlock(restore?: FormSnapshot): types.InputBlock {
   return input(
     MODAL_BLOCK.extra,
     'More parameters',
@@ -281,6 +365,7 @@ function extraBlock(): types.InputBlock {
       action_id: MODAL_ACTION.extra,
       multiline: true,
       placeholder: plainText('KEY=VALUE, one per line', 150),
+      ...(restore?.extra ? { initial_value: restore.extra } : {}),
     },
     {
       optional: true,
@@ -294,7 +379,7 @@ function extraBlock(): types.InputBlock {
   );
 }
 
-function postInBlock(channelId: string | undefined): types.InputBlock {
+function postInBlock(channelId: string | undefined, restored?: string): types.InputBlock {
   const select: types.ConversationsSelect = {
     type: 'conversations_select',
     action_id: MODAL_ACTION.postIn,
@@ -305,7 +390,11 @@ function postInBlock(channelId: string | undefined): types.InputBlock {
     filter: { include: ['public', 'private', 'im', 'mpim'], exclude_bot_users: true },
     // From a slash command the conversation is known; a global shortcut has none, so Slack's own
     // "current conversation" is the best default there.
-    ...(channelId ? { initial_conversation: channelId } : { default_to_current_conversation: true }),
+    ...(restored
+      ? { initial_conversation: restored }
+      : channelId
+        ? { initial_conversation: channelId }
+        : { default_to_current_conversation: true }),
   };
   return input(MODAL_BLOCK.postIn, 'Post in', select, {
     hint: plainText(
@@ -322,11 +411,12 @@ function postInBlock(channelId: string | undefined): types.InputBlock {
  */
 export function triggerModal(form: TriggerModalInput): types.ModalView {
   const flow = form.flow?.flow;
+  const previews = form.when === 'backfill' || form.mode === 'preview';
   return {
     type: 'modal',
     callback_id: TRIGGER_MODAL_CALLBACK,
     title: plainText('Trigger a flow', 24),
-    submit: plainText('Trigger', 24),
+    submit: plainText(previews ? 'Preview' : 'Trigger', 24),
     close: plainText('Cancel', 24),
     private_metadata: encodeModalMetadata({
       channelId: form.channelId,
@@ -338,9 +428,27 @@ export function triggerModal(form: TriggerModalInput): types.ModalView {
     blocks: [
       ...flowBlocks(form.flow),
       ...whenBlocks(form),
-      ...parameterBlocks(form.flow),
-      extraBlock(),
-      postInBlock(form.channelId),
+      ...parameterBlocks(form.flow, form.restore),
+      extraBlock(form.restore),
+      postInBlock(form.channelId, form.restore?.conversationId),
+      ...modeBlocks(form),
     ],
   };
+}
+
+/**
+ * "Trigger" or "Preview", beside the submit button (docs/product.md, Preview): a preview runs
+ * every check and shows the exact request in place of the form, with Trigger and Back. A backfill
+ * is always previewed first, so it has no such choice.
+ */
+function modeBlocks(form: TriggerModalInput): types.KnownBlock[] {
+  if (form.when === 'backfill') return [];
+  const radio: types.RadioButtons = {
+    type: 'radio_buttons',
+    action_id: MODAL_ACTION.mode,
+    options: [MODE_OPTIONS.trigger, MODE_OPTIONS.preview],
+    initial_option: MODE_OPTIONS[form.mode ?? 'trigger'],
+  };
+  // dispatch_action: the submit button's label follows the choice.
+  return [input(MODAL_BLOCK.mode, 'On submit', radio, { dispatch_action: true })];
 }

@@ -1,12 +1,14 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ActionDeps } from '../../app-deps';
 import {
+  FORM_BACK_ACTION,
   FULL_LOG_ACTION,
   HOME_TRIGGER_ACTION,
   MODAL_ACTION,
   PREVIEW_TRIGGER_ACTION,
   RUN_ACTION,
 } from '../../ids';
+import { backToForm } from './back-to-form';
 import { cancelRun } from './cancel-run';
 import { editAndRun } from './edit-and-run';
 import { openFormFromHome } from './open-form-from-home';
@@ -46,6 +48,8 @@ export function register(app: App, deps: ActionDeps): void {
     [HOME_TRIGGER_ACTION, asButton(openFormFromHome(deps))],
     [FULL_LOG_ACTION, asButton(showFullLog(deps))],
     [PREVIEW_TRIGGER_ACTION, asButton(triggerPreview(deps))],
+    [MODAL_ACTION.mode, refresh],
+    [FORM_BACK_ACTION, backToForm(deps)],
   ]);
   const actionIds = new RegExp(`^(?:${[...routes.keys()].map(escapeRegExp).join('|')})$`);
   app.action<BlockAction>(actionIds, async (args) => {

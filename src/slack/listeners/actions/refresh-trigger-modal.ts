@@ -13,6 +13,7 @@ import {
   selectedConversation,
   selectedFlowId,
   selectedFlowLabel,
+  selectedMode,
   selectedWhen,
   type ViewStateValues,
 } from '../views/read-trigger-form';
@@ -24,7 +25,7 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
  * Reads the chosen flow as the caller (Get Flow): its parameters to prefill, and the prerequisite
  * checks of the trigger, so that a refusal shows before the user submits.
  */
-async function chooseFlow(
+export async function chooseFlow(
   deps: ActionDeps,
   identity: EnosIdentity,
   flowId: number,
@@ -58,7 +59,8 @@ async function chooseFlow(
 
 /**
  * A change in the form that changes what it shows: a flow chosen (its parameters and early
- * warnings) or "Now" / "At a date and time" (the pickers). The form is rebuilt whole from the
+ * warnings), "Now" / "At a date and time" / "Backfill a date range" (the pickers, the range's
+ * fields) or "Trigger" / "Preview" (the submit button's label). The form is rebuilt whole from the
  * payload's state and metadata, and sent with the payload's view hash: if the view changed since,
  * Slack refuses this update and the newer change's own update stands.
  */
@@ -112,6 +114,7 @@ export function refreshTriggerModal(deps: ActionDeps) {
           zone: metadata.zone,
           now: deps.clock(),
           when: selectedWhen(values) ?? 'now',
+          mode: selectedMode(values),
           flow,
         });
         await updateTriggerModal(client, target, modal, log);

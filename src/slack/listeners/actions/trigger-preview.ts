@@ -2,12 +2,17 @@ import { claimKey } from '../../../core/claim-key';
 import type { StoredPreview } from '../../../core/ports';
 import { resolveTime } from '../../../core/resolve-time';
 import type { ActionDeps } from '../../app-deps';
+import { TRIGGER_MODAL_RESULT_CALLBACK } from '../../ids';
 import { enqueueJob } from '../../job-runner';
 import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
+import { formResultModal } from '../../ui/form-result-modal';
+import { decodeFormSnapshot } from '../../ui/form-snapshot';
 import { userMention } from '../../ui/mrkdwn';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
 import { busyMessage, shareFullMessage } from '../../ui/trigger-messages';
+import { noticeModal } from '../../ui/trigger-modal-notices';
 import { PREVIEW_TTL_MS } from '../commands/answer-preview';
+import { updateTriggerModal } from '../views/update-trigger-modal';
 import {
   clickerIsLinked,
   type RunButtonArgs,
@@ -28,7 +33,10 @@ const REDO =
  */
 export function triggerPreview(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
-    const click = readRunButton(deps, args, 'preview-trigger');
+    const modal = inModal(args);
+    const click = modal
+      ? answeredInModal(readRunButton(deps, args, 'preview-trigger'), args)
+      : readRunButton(deps, args, 'preview-trigger');
     let preview: StoredPreview | undefined;
     try {
       preview = click.attemptId === '' ? undefined : await deps.previews.get(click.teamId, click.attemptId);
@@ -56,8 +64,8 @@ export function triggerPreview(deps: ActionDeps) {
           ...(args.body.response_url ? { responseUrl: args.body.response_url } : {}),
           // One click, one trigger: Socket Mode may deliver the click twice.
           deliveryKey: claimKey('action', click.teamId, args.body.trigger_id),
-          // The audit shows the request as the command that asked for it.
-          source: 'command',
+          // The audit shows the request as the surface that asked for it.
+          source: modal ? 'modal' : 'command',
         },
         { flowId: preview.flowId, when: preview.when, parameters: preview.parameters },
       );
@@ -69,7 +77,20 @@ export function triggerPreview(deps: ActionDeps) {
     await args.ack();
     if (intake.kind === 'redelivered') return;
     const enqueued = enqueueJob(deps, intake.job, click.log);
-    if (enqueued.queued) return;
+    if (enqueued.queued) {
+      // In the form, the preview gives way to where the result will be (a message has its thread).
+      if (modal) {
+        await deps.inFlight.run(() =>
+          click.tell(
+            textMessage(
+              `:white_check_mark: Sent: the request and its result are posted in <#${preview.channelId}>, ` +
+                'in a thread. You can close this form.',
+            ),
+          ),
+        );
+      }
+      return;
+    }
     await withdrawTrigger(deps, intake.job);
     if (enqueued.reason === 'share-full') {
       await deps.inFlight.run(() => click.tell(shareFullMessage(enqueued.waiting)));
@@ -111,4 +132,26 @@ function expiredMessage(): SlackMessage {
     `:hourglass: This preview has expired (a preview’s Trigger button works for ${PREVIEW_TTL_MS / 60_000} ` +
       `minutes), so nothing was triggered. ${REDO}`,
   );
+}
+
+/** Whether the button is in the form's place (the form's Preview choice), not in a message. */
+function inModal(args: RunButtonArgs): boolean {
+  return args.body.view?.callback_id === TRIGGER_MODAL_RESULT_CALLBACK;
+}
+
+/**
+ * A click inside the form has no response_url and no conversation: what the clicker is told
+ * replaces the preview in the modal, with Back to the form as it was entered.
+ */
+function answeredInModal(click: RunButtonClick, args: RunButtonArgs): RunButtonClick {
+  const view = args.body.view;
+  if (!view) return click;
+  return {
+    ...click,
+    async tell(message) {
+      const snapshot = decodeFormSnapshot(view.private_metadata);
+      const next = snapshot ? formResultModal(message, snapshot) : noticeModal(message);
+      await updateTriggerModal(args.client, { viewId: view.id }, next, click.log);
+    },
+  };
 }

@@ -1,9 +1,9 @@
 import type { BackfillRequest } from '../../../core/parse-backfill';
-import { BACKFILL_DEFAULTS, planBackfill } from '../../../core/plan-backfill';
+import { BACKFILL_DEFAULTS, type BackfillRefusal, planBackfill } from '../../../core/plan-backfill';
 import type { Flow } from '../../../core/ports';
 import { compareParameters } from '../../../core/preview-trigger';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
-import type { CommandDeps } from '../../app-deps';
+import type { CommandDeps, TriggerPathDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { backfillPreviewMessage } from '../../ui/backfill-preview-message';
 import { inertMessage } from '../../ui/inert-text';
@@ -13,12 +13,14 @@ import { noticeMessage, policyRefusedMessage, refusalText } from '../../ui/trigg
 /**
  * `/flow-trigger backfill …`: the private preview of a backfill. Get Flow as the caller gives the
  * checks and the flow's cron (its daily time of day); planBackfill turns the business dates into
- * trigger times in the server's zone. Nothing is triggered.
+ * trigger times in the server's zone. Nothing is triggered. The form shows the same answer, and
+ * learns of a plan's refusal through `onPlanRefused` to show it on the field it is about.
  */
 export async function answerBackfillPreview(
-  deps: CommandDeps,
+  deps: CommandDeps | TriggerPathDeps,
   who: { teamId: string; slackUserId: string; channelId: string },
   request: BackfillRequest,
+  onPlanRefused?: (refusal: BackfillRefusal) => void,
 ): Promise<SlackMessage> {
   const link = await deps.links.get(who.teamId, who.slackUserId);
   if (!link) return noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {});
@@ -49,6 +51,7 @@ export async function answerBackfillPreview(
     ...(flow.freq ? { freq: flow.freq } : {}),
     order: request.order,
   });
+  if (!planned.ok) onPlanRefused?.(planned.refusal);
   if (!planned.ok) return textMessage(`:x: No backfill. ${inertMessage(planned.refusal.message)}`);
   // After planning: a rule's backfill.max_runs counts the runs planned.
   const refused = await policyRefusalCheck(deps)({

@@ -1,7 +1,7 @@
 import type { WhenSpec } from '../../../core/parse-when';
 import type { FlowParameter } from '../../../core/ports';
 import { type PreviewDeps, previewRequest } from '../../../core/preview-request';
-import type { CommandDeps } from '../../app-deps';
+import type { CommandDeps, TriggerPathDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { inertMessage } from '../../ui/inert-text';
 import { PREVIEW_TTL_MINUTES, previewMessage } from '../../ui/preview-message';
@@ -22,7 +22,7 @@ export interface PreviewAskFromSlack {
 }
 
 /** The preview use case's collaborators: no way to Update And Trigger among them. */
-export function previewDepsFrom(deps: CommandDeps): PreviewDeps {
+export function previewDepsFrom(deps: CommandDeps | TriggerPathDeps): PreviewDeps {
   return {
     links: deps.links,
     claims: deps.claims,
@@ -40,7 +40,10 @@ export function previewDepsFrom(deps: CommandDeps): PreviewDeps {
  * that passes its checks is kept in the store for its Trigger button. Throws a StoreError when it
  * cannot be kept (the command says so).
  */
-export async function answerPreview(deps: CommandDeps, ask: PreviewAskFromSlack): Promise<SlackMessage> {
+export async function answerPreview(
+  deps: CommandDeps | TriggerPathDeps,
+  ask: PreviewAskFromSlack,
+): Promise<SlackMessage> {
   const outcome = await previewRequest(previewDepsFrom(deps), ask);
   switch (outcome.kind) {
     case 'not-linked':

@@ -1,16 +1,22 @@
 import type { ViewStateValue } from '@slack/bolt';
+import type { BackfillOnFailure, BackfillOrder } from '../../../core/parse-backfill';
 import type { FlowParameter } from '../../../core/ports';
+import type { BackfillFormError, BackfillFormInput } from '../../../core/validate-backfill-form';
 import type { TriggerFormError, TriggerFormInput } from '../../../core/validate-trigger-form';
 import {
   BACKDATE_CONFIRMED,
+  FORM_MODE_PREVIEW,
   MODAL_ACTION,
   MODAL_BLOCK,
   type ParameterBlockRef,
   parameterDigest,
   parseParameterBlockId,
   WHEN_AT,
+  WHEN_BACKFILL,
   WHEN_NOW,
 } from '../../ids';
+import type { FormSnapshot } from '../../ui/form-snapshot';
+import type { TriggerModalMetadata } from '../../ui/trigger-modal-metadata';
 import { inlineError } from '../../ui/trigger-modal-text';
 
 /** `view.state.values`: `{ [block_id]: { [action_id]: value } }`. */
@@ -41,10 +47,22 @@ export function selectedConversation(values: ViewStateValues): string | undefine
   return stateValue(values, MODAL_BLOCK.postIn, MODAL_ACTION.postIn)?.selected_conversation ?? undefined;
 }
 
-/** "Now" or "At a date and time", as chosen. */
-export function selectedWhen(values: ViewStateValues): 'now' | 'at' | undefined {
+/** "Now", "At a date and time" or "Backfill a date range", as chosen. */
+export function selectedWhen(values: ViewStateValues): 'now' | 'at' | 'backfill' | undefined {
   const value = stateValue(values, MODAL_BLOCK.when, MODAL_ACTION.when)?.selected_option?.value;
-  return value === WHEN_AT ? 'at' : value === WHEN_NOW ? 'now' : undefined;
+  return value === WHEN_AT
+    ? 'at'
+    : value === WHEN_NOW
+      ? 'now'
+      : value === WHEN_BACKFILL
+        ? 'backfill'
+        : undefined;
+}
+
+/** "Trigger" or "Preview", as chosen; absent (a form without the choice) is a trigger. */
+export function selectedMode(values: ViewStateValues): 'trigger' | 'preview' {
+  const value = stateValue(values, MODAL_BLOCK.mode, MODAL_ACTION.mode)?.selected_option?.value;
+  return value === FORM_MODE_PREVIEW ? 'preview' : 'trigger';
 }
 
 /**
@@ -82,7 +100,8 @@ export function readTriggerForm(
   return {
     input: {
       flowId,
-      when: selectedWhen(values),
+      // A backfill is read by readBackfillForm: here it is no trigger time.
+      when: ((w) => (w === 'backfill' ? undefined : w))(selectedWhen(values)),
       date: stateValue(values, MODAL_BLOCK.date, MODAL_ACTION.date)?.selected_date ?? undefined,
       time: stateValue(values, MODAL_BLOCK.time, MODAL_ACTION.time)?.selected_time ?? undefined,
       backdateConfirmed: checked.some((o) => o.value === BACKDATE_CONFIRMED),
@@ -133,4 +152,109 @@ export function slackFormErrors(
     if (blockId !== undefined && !(blockId in result)) result[blockId] = inlineError(message);
   }
   return result;
+}
+
+function orderOf(value: string | undefined): BackfillOrder | undefined {
+  return value === 'oldest-first' || value === 'newest-first' ? value : undefined;
+}
+
+function onFailureOf(value: string | undefined): BackfillOnFailure | undefined {
+  return value === 'stop' || value === 'keep-going' ? value : undefined;
+}
+
+/** The backfill's fields (the third "When" choice), with the parameters as a trigger reads them. */
+export function readBackfillForm(values: ViewStateValues, trigger: TriggerFormInput): BackfillFormInput {
+  return {
+    ...(trigger.flowId !== undefined ? { flowId: trigger.flowId } : {}),
+    from: stateValue(values, MODAL_BLOCK.backfillFrom, MODAL_ACTION.backfillFrom)?.selected_date ?? undefined,
+    to: stateValue(values, MODAL_BLOCK.backfillTo, MODAL_ACTION.backfillTo)?.selected_date ?? undefined,
+    at: stateValue(values, MODAL_BLOCK.backfillAt, MODAL_ACTION.backfillAt)?.selected_time ?? undefined,
+    order: orderOf(
+      stateValue(values, MODAL_BLOCK.backfillOrder, MODAL_ACTION.backfillOrder)?.selected_option?.value,
+    ),
+    onFailure: onFailureOf(
+      stateValue(values, MODAL_BLOCK.backfillOnFailure, MODAL_ACTION.backfillOnFailure)?.selected_option
+        ?.value,
+    ),
+    parameters: trigger.parameters,
+    extraLines: trigger.extraLines,
+    ...(trigger.conversationId !== undefined ? { conversationId: trigger.conversationId } : {}),
+  };
+}
+
+const BACKFILL_FIELD_BLOCKS = {
+  flow: MODAL_BLOCK.flow,
+  from: MODAL_BLOCK.backfillFrom,
+  to: MODAL_BLOCK.backfillTo,
+  at: MODAL_BLOCK.backfillAt,
+  order: MODAL_BLOCK.backfillOrder,
+  onFailure: MODAL_BLOCK.backfillOnFailure,
+  extra: MODAL_BLOCK.extra,
+  conversation: MODAL_BLOCK.postIn,
+} as const;
+
+/**
+ * The backfill's errors by block ID. A field whose block the view does not have (the update that
+ * shows the range's fields lost a race) falls back to the "When" block, as the trigger's do.
+ */
+export function slackBackfillErrors(
+  errors: readonly BackfillFormError[],
+  values: ViewStateValues,
+  inputs: readonly ParameterInput[],
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const error of errors) {
+    let blockId: string | undefined;
+    let message = error.message;
+    if (error.field === 'parameter') blockId = inputs[error.index]?.blockId;
+    else {
+      blockId = BACKFILL_FIELD_BLOCKS[error.field];
+      if (!(blockId in values)) {
+        blockId = MODAL_BLOCK.when;
+        message = 'Fill in the range: choose “Now”, then “Backfill a date range” again to show its fields.';
+      }
+    }
+    if (blockId !== undefined && !(blockId in result)) result[blockId] = inlineError(message);
+  }
+  return result;
+}
+
+/** What the user entered, for Back (form-snapshot.ts). Only the parameter inputs they changed. */
+export function formSnapshotOf(
+  values: ViewStateValues,
+  metadata: TriggerModalMetadata,
+  inputs: readonly ParameterInput[],
+  originals: readonly FlowParameter[],
+): FormSnapshot {
+  const flowId = selectedFlowId(values);
+  const id = flowId !== undefined && /^\d+$/.test(flowId) ? Number(flowId) : undefined;
+  const backfill = readBackfillForm(values, { backdateConfirmed: false, parameters: [], extraLines: '' });
+  const date = stateValue(values, MODAL_BLOCK.date, MODAL_ACTION.date)?.selected_date ?? undefined;
+  const time = stateValue(values, MODAL_BLOCK.time, MODAL_ACTION.time)?.selected_time ?? undefined;
+  const conversationId = selectedConversation(values);
+  const checked = stateValue(values, MODAL_BLOCK.backdate, MODAL_ACTION.backdate)?.selected_options ?? [];
+  return {
+    ...(metadata.channelId ? { channelId: metadata.channelId } : {}),
+    zone: metadata.zone,
+    ...(id && Number.isSafeInteger(id)
+      ? { flow: { id, label: selectedFlowLabel(values) ?? String(id) } }
+      : {}),
+    when: selectedWhen(values) ?? 'now',
+    mode: selectedMode(values),
+    ...(date ? { date } : {}),
+    ...(time ? { time } : {}),
+    backdate: checked.some((o) => o.value === BACKDATE_CONFIRMED),
+    parameters: inputs
+      .filter((field) => field.value !== originals[field.index]?.value)
+      .map((field) => ({ index: field.index, digest: field.digest, value: field.value })),
+    extra: stateValue(values, MODAL_BLOCK.extra, MODAL_ACTION.extra)?.value ?? '',
+    ...(conversationId ? { conversationId } : {}),
+    backfill: {
+      ...(backfill.from ? { from: backfill.from } : {}),
+      ...(backfill.to ? { to: backfill.to } : {}),
+      ...(backfill.at ? { at: backfill.at } : {}),
+      order: backfill.order ?? 'oldest-first',
+      onFailure: backfill.onFailure ?? 'stop',
+    },
+  };
 }

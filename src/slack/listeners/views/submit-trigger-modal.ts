@@ -16,10 +16,13 @@ import { inertMessage } from '../../ui/inert-text';
 import { busyText, notLinkedInlineText, shareFullText } from '../../ui/trigger-messages';
 import { decodeModalMetadata, type TriggerModalMetadata } from '../../ui/trigger-modal-metadata';
 import { inlineError } from '../../ui/trigger-modal-text';
+import { backfillFromForm, type PreviewSubmission, previewFromForm } from './preview-from-form';
 import {
   parameterInputs,
   readTriggerForm,
   selectedFlowId,
+  selectedMode,
+  selectedWhen,
   slackFormErrors,
   type ViewStateValues,
 } from './read-trigger-form';
@@ -74,7 +77,7 @@ async function originalParameters(
  * runs the same trigger use case as the slash command, after the ack.
  */
 export function submitTriggerModal(deps: ViewDeps) {
-  return async ({ ack, body, view }: SubmitArgs): Promise<void> => {
+  return async ({ ack, body, view, client }: SubmitArgs): Promise<void> => {
     const arrived = performance.now();
     const teamId = body.team?.id ?? view.team_id;
     const slackUserId = body.user.id;
@@ -107,6 +110,23 @@ export function submitTriggerModal(deps: ViewDeps) {
       });
       return;
     }
+    // Preview and backfill answer in place of the form (preview-from-form.ts).
+    const previewing: PreviewSubmission = {
+      args: { ack, client, view },
+      teamId,
+      slackUserId,
+      values,
+      metadata,
+      read,
+      inputs: read.inputs,
+      originals,
+      budget: { arrived, totalMs: ANSWER_BUDGET_MS },
+      log,
+    };
+    if (selectedWhen(values) === 'backfill') {
+      await backfillFromForm(deps, previewing);
+      return;
+    }
     const checked = validateTriggerForm(read.input, { now: deps.clock(), zone: metadata.zone });
     if (!checked.ok) {
       log.info({ fields: checked.errors.map((e) => e.field) }, 'trigger form refused inline');
@@ -114,6 +134,10 @@ export function submitTriggerModal(deps: ViewDeps) {
       return;
     }
     const form = checked.form;
+    if (selectedMode(values) === 'preview') {
+      await previewFromForm(deps, previewing, form);
+      return;
+    }
     // The "Post in" response_url (response_url_enabled), for the chosen conversation: it reaches the
     // caller there even where the bot is not a member. Stored on the job, so any replica can use it.
     const postIn = body.response_urls?.[0];
