@@ -199,6 +199,31 @@ describe('Preview in the form', () => {
     expect(triggers()).toEqual([]);
   });
 
+  it('Back says so when the typed parameters were too long to keep, and restores the rest', async () => {
+    t = await startWithFlow();
+    await openWithFlow();
+    const long = 'v'.repeat(1500);
+    const shown = applyViewUpdate(
+      t,
+      await submitForm(t, {
+        mode: 'preview',
+        parameters: { REPLACE: long },
+        extra: `K=${'x'.repeat(1500)}`,
+        conversation: OPS,
+      }),
+    );
+    expect(String(shown.view.private_metadata).length).toBeLessThanOrEqual(3000);
+    await clickInView(t, FORM_BACK_ACTION, 'back');
+    const form = currentForm(t);
+    expect(viewText(form)).toContain(
+      ':warning: The parameters you had typed were too long to keep while the preview was shown: enter them again.',
+    );
+    const param = blocksOf(form).find((b) => b.label?.text === 'REPLACE')?.element;
+    expect(param?.initial_value).toBe('aabb');
+    const postIn = blocksOf(form).find((b) => b.block_id === MODAL_BLOCK.postIn)?.element;
+    expect(postIn?.initial_conversation).toBe(OPS);
+  });
+
   it('a policy refusal is the answer in place of the form, with Back and no Trigger', async () => {
     t = await startWithFlow({
       policy: `rules:
@@ -215,6 +240,19 @@ describe('Preview in the form', () => {
     expect(buttonsOf(shown).map((b) => b.action_id)).toEqual([FORM_BACK_ACTION]);
     expect(triggers()).toEqual([]);
     expect(t.slack.callsOf('chat.postMessage')).toEqual([]);
+  });
+
+  it('a refused check (not an owner) is shown as the preview says it, with Back and no Trigger', async () => {
+    t = await startWithFlow();
+    t.enos.addFlow({ flowId: 5150, flowName: 'daily export', owner: 'bob', visitor: 'alice' });
+    const res0 = await t.command('');
+    expect(res0.status).toBe(200);
+    await changeForm(t, MODAL_ACTION.flow, { flow: { id: 5150 } });
+    const shown = applyViewUpdate(t, await submitForm(t, { mode: 'preview', conversation: OPS }));
+    expect(viewText(shown)).toContain(':no_entry: It would not be triggered.');
+    expect(viewText(shown)).toContain('`bob`');
+    expect(buttonsOf(shown).map((b) => b.action_id)).toEqual([FORM_BACK_ACTION]);
+    expect(triggers()).toEqual([]);
   });
 
   it('an expired preview’s Trigger, clicked in the modal, says so there, with Back, and triggers nothing', async () => {
