@@ -474,6 +474,28 @@ describe('Backfill a date range in the form', () => {
     });
   });
 
+  it('slower than Slack waits: “Checking…”, then a refusal of the plan as the answer (the form is gone), with Back', async () => {
+    t = await startWithFlow({ enosRequestTimeoutMs: 10_000 });
+    await openBackfill();
+    t.enos.failNext('flows.get', { kind: 'delay', ms: 3500 });
+    const res = await submitForm(t, {
+      backfill: { from: '2026-11-22', to: '2026-11-20' },
+      conversation: OPS,
+    });
+    const checking = applyViewUpdate(t, res);
+    expect(viewText(checking)).toBe(
+      ':hourglass_flowing_sand: Checking… The answer appears here in a moment.',
+    );
+    const update = t.slack.callsOf('views.update').at(-1)!;
+    expect(update.args.view_id).toBe(checking.id);
+    const answer = { id: checking.id, hash: '', view: update.args.view as Record<string, unknown> };
+    expect(viewText(answer)).toBe(
+      ':x: No backfill. The range runs backwards: 2026-11-22 is after 2026-11-20. Put the earlier date first: `2026-11-20 to 2026-11-22`.',
+    );
+    expect(buttonsOf(answer).map((b) => b.action_id)).toEqual([FORM_BACK_ACTION]);
+    expect(triggers()).toEqual([]);
+  }, 20_000);
+
   it('a missing date is an inline error, before EnOS is asked', async () => {
     t = await startWithFlow();
     await openBackfill();
