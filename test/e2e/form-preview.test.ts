@@ -199,6 +199,31 @@ describe('Preview in the form', () => {
     expect(triggers()).toEqual([]);
   });
 
+  it('Back says so when the typed parameters were too long to keep, and restores the rest', async () => {
+    t = await startWithFlow();
+    await openWithFlow();
+    const long = 'v'.repeat(1500);
+    const shown = applyViewUpdate(
+      t,
+      await submitForm(t, {
+        mode: 'preview',
+        parameters: { REPLACE: long },
+        extra: `K=${'x'.repeat(1500)}`,
+        conversation: OPS,
+      }),
+    );
+    expect(String(shown.view.private_metadata).length).toBeLessThanOrEqual(3000);
+    await clickInView(t, FORM_BACK_ACTION, 'back');
+    const form = currentForm(t);
+    expect(viewText(form)).toContain(
+      ':warning: The parameters you had typed were too long to keep while the preview was shown: enter them again.',
+    );
+    const param = blocksOf(form).find((b) => b.label?.text === 'REPLACE')?.element;
+    expect(param?.initial_value).toBe('aabb');
+    const postIn = blocksOf(form).find((b) => b.block_id === MODAL_BLOCK.postIn)?.element;
+    expect(postIn?.initial_conversation).toBe(OPS);
+  });
+
   it('a policy refusal is the answer in place of the form, with Back and no Trigger', async () => {
     t = await startWithFlow({
       policy: `rules:
@@ -215,6 +240,19 @@ describe('Preview in the form', () => {
     expect(buttonsOf(shown).map((b) => b.action_id)).toEqual([FORM_BACK_ACTION]);
     expect(triggers()).toEqual([]);
     expect(t.slack.callsOf('chat.postMessage')).toEqual([]);
+  });
+
+  it('a refused check (not an owner) is shown as the preview says it, with Back and no Trigger', async () => {
+    t = await startWithFlow();
+    t.enos.addFlow({ flowId: 5150, flowName: 'daily export', owner: 'bob', visitor: 'alice' });
+    const res0 = await t.command('');
+    expect(res0.status).toBe(200);
+    await changeForm(t, MODAL_ACTION.flow, { flow: { id: 5150 } });
+    const shown = applyViewUpdate(t, await submitForm(t, { mode: 'preview', conversation: OPS }));
+    expect(viewText(shown)).toContain(':no_entry: It would not be triggered.');
+    expect(viewText(shown)).toContain('`bob`');
+    expect(buttonsOf(shown).map((b) => b.action_id)).toEqual([FORM_BACK_ACTION]);
+    expect(triggers()).toEqual([]);
   });
 
   it('an expired preview’s Trigger, clicked in the modal, says so there, with Back, and triggers nothing', async () => {
@@ -255,11 +293,25 @@ describe('Preview in the form', () => {
   }, 20_000);
 });
 
-/** What `/flow-trigger <text>` answers privately: its blocks. */
+/**
+ * Blocks with each button's value replaced by `<id>`: a button that carries a stored record's id
+ * (a preview's, a plan's) differs between two answers by that id only.
+ */
+function withoutIds(blocks: unknown[]): unknown[] {
+  return JSON.parse(
+    JSON.stringify(blocks, (key, value) =>
+      key === 'elements' && Array.isArray(value)
+        ? value.map((e) => (e?.type === 'button' && 'value' in e ? { ...e, value: '<id>' } : e))
+        : value,
+    ),
+  ) as unknown[];
+}
+
+/** What `/flow-trigger <text>` answers privately: its blocks (button values as `<id>`). */
 async function commandBlocks(text: string): Promise<unknown[]> {
   const res = await t.command(text);
   const [answer] = t.slack.responsesOf(res.responseUrlId);
-  return ((answer!.body as Record<string, unknown>).blocks ?? []) as unknown[];
+  return withoutIds(((answer!.body as Record<string, unknown>).blocks ?? []) as unknown[]);
 }
 
 /** Opens the form with flow 3377 and chooses "Backfill a date range". */
@@ -297,7 +349,7 @@ describe('Backfill a date range in the form', () => {
     expect(shown.view.callback_id).toBe(TRIGGER_MODAL_RESULT_CALLBACK);
     const blocks = blocksOf(shown) as unknown[];
     // The command's answer, block for block, then Back.
-    expect(blocks.slice(0, -1)).toEqual(
+    expect(withoutIds(blocks.slice(0, -1))).toEqual(
       await commandBlocks('backfill 3377 2026-11-20 to 2026-11-22 REPLACE=ddee'),
     );
     expect(blocks.at(-1)).toEqual({
@@ -337,7 +389,7 @@ describe('Backfill a date range in the form', () => {
       conversation: OPS,
     };
     const shown = applyViewUpdate(t, await submitForm(t, fill));
-    expect(blocksOf(shown).slice(0, -1)).toEqual(
+    expect(withoutIds(blocksOf(shown).slice(0, -1))).toEqual(
       await commandBlocks(
         'backfill 3377 2026-11-20 to 2026-11-21 at 09:30 Europe/Berlin newest first keep going',
       ),
@@ -422,6 +474,28 @@ describe('Backfill a date range in the form', () => {
     });
   });
 
+  it('slower than Slack waits: “Checking…”, then a refusal of the plan as the answer (the form is gone), with Back', async () => {
+    t = await startWithFlow({ enosRequestTimeoutMs: 10_000 });
+    await openBackfill();
+    t.enos.failNext('flows.get', { kind: 'delay', ms: 3500 });
+    const res = await submitForm(t, {
+      backfill: { from: '2026-11-22', to: '2026-11-20' },
+      conversation: OPS,
+    });
+    const checking = applyViewUpdate(t, res);
+    expect(viewText(checking)).toBe(
+      ':hourglass_flowing_sand: Checking… The answer appears here in a moment.',
+    );
+    const update = t.slack.callsOf('views.update').at(-1)!;
+    expect(update.args.view_id).toBe(checking.id);
+    const answer = { id: checking.id, hash: '', view: update.args.view as Record<string, unknown> };
+    expect(viewText(answer)).toBe(
+      ':x: No backfill. The range runs backwards: 2026-11-22 is after 2026-11-20. Put the earlier date first: `2026-11-20 to 2026-11-22`.',
+    );
+    expect(buttonsOf(answer).map((b) => b.action_id)).toEqual([FORM_BACK_ACTION]);
+    expect(triggers()).toEqual([]);
+  }, 20_000);
+
   it('a missing date is an inline error, before EnOS is asked', async () => {
     t = await startWithFlow();
     await openBackfill();
@@ -447,7 +521,7 @@ describe('Backfill a date range in the form', () => {
       t,
       await submitForm(t, { backfill: { from: '2026-11-20', to: '2026-11-22' }, conversation: OPS }),
     );
-    expect(blocksOf(shown).slice(0, -1)).toEqual(
+    expect(withoutIds(blocksOf(shown).slice(0, -1))).toEqual(
       await commandBlocks('backfill 3377 2026-11-20 to 2026-11-22'),
     );
     expect(viewText(shown)).toContain('short backfills');

@@ -2,17 +2,13 @@ import { claimKey } from '../../../core/claim-key';
 import type { StoredPreview } from '../../../core/ports';
 import { resolveTime } from '../../../core/resolve-time';
 import type { ActionDeps } from '../../app-deps';
-import { TRIGGER_MODAL_RESULT_CALLBACK } from '../../ids';
 import { enqueueJob } from '../../job-runner';
 import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
-import { formResultModal } from '../../ui/form-result-modal';
-import { decodeFormSnapshot } from '../../ui/form-snapshot';
 import { userMention } from '../../ui/mrkdwn';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
 import { busyMessage, shareFullMessage } from '../../ui/trigger-messages';
-import { noticeModal } from '../../ui/trigger-modal-notices';
 import { PREVIEW_TTL_MS } from '../commands/answer-preview';
-import { updateTriggerModal } from '../views/update-trigger-modal';
+import { answeredInForm, clickedInForm } from './answer-in-form';
 import {
   clickerIsLinked,
   type RunButtonArgs,
@@ -33,9 +29,9 @@ const REDO =
  */
 export function triggerPreview(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
-    const modal = inModal(args);
+    const modal = clickedInForm(args);
     const click = modal
-      ? answeredInModal(readRunButton(deps, args, 'preview-trigger'), args)
+      ? answeredInForm(readRunButton(deps, args, 'preview-trigger'), args)
       : readRunButton(deps, args, 'preview-trigger');
     let preview: StoredPreview | undefined;
     try {
@@ -132,26 +128,4 @@ function expiredMessage(): SlackMessage {
     `:hourglass: This preview has expired (a preview’s Trigger button works for ${PREVIEW_TTL_MS / 60_000} ` +
       `minutes), so nothing was triggered. ${REDO}`,
   );
-}
-
-/** Whether the button is in the form's place (the form's Preview choice), not in a message. */
-function inModal(args: RunButtonArgs): boolean {
-  return args.body.view?.callback_id === TRIGGER_MODAL_RESULT_CALLBACK;
-}
-
-/**
- * A click inside the form has no response_url and no conversation: what the clicker is told
- * replaces the preview in the modal, with Back to the form as it was entered.
- */
-function answeredInModal(click: RunButtonClick, args: RunButtonArgs): RunButtonClick {
-  const view = args.body.view;
-  if (!view) return click;
-  return {
-    ...click,
-    async tell(message) {
-      const snapshot = decodeFormSnapshot(view.private_metadata);
-      const next = snapshot ? formResultModal(message, snapshot) : noticeModal(message);
-      await updateTriggerModal(args.client, { viewId: view.id }, next, click.log);
-    },
-  };
 }

@@ -3,7 +3,7 @@ import { BACKFILL_DEFAULTS, type BackfillRefusal, planBackfill } from '../../../
 import type { Flow } from '../../../core/ports';
 import { compareParameters } from '../../../core/preview-trigger';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
-import type { CommandDeps, TriggerPathDeps } from '../../app-deps';
+import type { TriggerPathDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { backfillPreviewMessage } from '../../ui/backfill-preview-message';
 import { inertMessage } from '../../ui/inert-text';
@@ -17,7 +17,7 @@ import { noticeMessage, policyRefusedMessage, refusalText } from '../../ui/trigg
  * learns of a plan's refusal through `onPlanRefused` to show it on the field it is about.
  */
 export async function answerBackfillPreview(
-  deps: CommandDeps | TriggerPathDeps,
+  deps: TriggerPathDeps,
   who: { teamId: string; slackUserId: string; channelId: string },
   request: BackfillRequest,
   onPlanRefused?: (refusal: BackfillRefusal) => void,

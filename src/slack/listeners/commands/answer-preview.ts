@@ -1,7 +1,7 @@
 import type { WhenSpec } from '../../../core/parse-when';
 import type { FlowParameter } from '../../../core/ports';
 import { type PreviewDeps, previewRequest } from '../../../core/preview-request';
-import type { CommandDeps, TriggerPathDeps } from '../../app-deps';
+import type { TriggerPathDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { inertMessage } from '../../ui/inert-text';
 import { PREVIEW_TTL_MINUTES, previewMessage } from '../../ui/preview-message';
@@ -22,7 +22,7 @@ export interface PreviewAskFromSlack {
 }
 
 /** The preview use case's collaborators: no way to Update And Trigger among them. */
-export function previewDepsFrom(deps: CommandDeps | TriggerPathDeps): PreviewDeps {
+export function previewDepsFrom(deps: TriggerPathDeps): PreviewDeps {
   return {
     links: deps.links,
     claims: deps.claims,
@@ -41,7 +41,7 @@ export function previewDepsFrom(deps: CommandDeps | TriggerPathDeps): PreviewDep
  * cannot be kept (the command says so).
  */
 export async function answerPreview(
-  deps: CommandDeps | TriggerPathDeps,
+  deps: TriggerPathDeps,
   ask: PreviewAskFromSlack,
 ): Promise<SlackMessage> {
   const outcome = await previewRequest(previewDepsFrom(deps), ask);
