@@ -86,6 +86,8 @@ export interface ConsoleServices {
   preview(ask: ConsolePreviewAsk): Promise<PreviewOutcome>;
   /** `backfill …`: the runs planned and the checks, nothing sent (the core use case). */
   previewBackfill(request: BackfillRequest): Promise<BackfillPreviewOutcome>;
+  /** What the answers' words need: who can link an unlinked user, and the server's zone. */
+  wording: { admins: string[]; selfLink: boolean; serverZone: string };
   /** Present only when the build has a backfill engine to hand the runs to. */
   startBackfill?: (input: Omit<ConsoleBackfillStart, 'as'>) => Promise<{ backfillId: string }>;
   /** Stops the watcher. */
@@ -206,6 +208,7 @@ export function composeConsole(deps: ConsoleServicesDeps): ConsoleServices {
         request,
       );
     },
+    wording: { admins: deps.admins, selfLink: deps.selfLink, serverZone: deps.serverZone },
     ...(startBackfill ? { startBackfill: (input) => startBackfill({ ...input, as }) } : {}),
     stop: () => watcher.stop(2000),
   };

@@ -1,5 +1,5 @@
 import type { BackfillRequest } from '../../../core/parse-backfill';
-import { previewBackfill } from '../../../core/preview-backfill';
+import { type BackfillPreviewOutcome, previewBackfill } from '../../../core/preview-backfill';
 import type { CommandDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { backfillPreviewMessage } from '../../ui/backfill-preview-message';
@@ -30,14 +30,29 @@ export async function answerBackfillPreview(
     { teamId: who.teamId, slackUserId: who.slackUserId, conversationId: who.channelId },
     request,
   );
+  return backfillPreviewAnswer(outcome, {
+    flowId: request.flowId,
+    admins: deps.admins,
+    selfLink: deps.selfLink,
+  });
+}
+
+/**
+ * A backfill preview's outcome in words: the one wording of Slack's `backfill …` and the console's
+ * (which shows it as plain lines).
+ */
+export function backfillPreviewAnswer(
+  outcome: BackfillPreviewOutcome,
+  options: { flowId: number; admins: string[]; selfLink: boolean },
+): SlackMessage {
   switch (outcome.kind) {
     case 'not-linked':
-      return noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {});
+      return noticeMessage({ kind: 'not-linked', admins: options.admins, selfLink: options.selfLink }, {});
     case 'check-failed': {
       const { result } = outcome;
       if (result.kind === 'refused') return textMessage(refusalText(result));
       return textMessage(
-        `:x: Could not read flow ${request.flowId} from EnOS, so there is no preview: ` +
+        `:x: Could not read flow ${options.flowId} from EnOS, so there is no preview: ` +
           `${inertMessage(result.error.userMessage)}`,
       );
     }
