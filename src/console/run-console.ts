@@ -135,6 +135,8 @@ export function runConsole(
         return;
       }
       queue = queue.then(async () => {
+        // An answer to a question is printed below the usual prompt again.
+        rl.setPrompt(PROMPT);
         await answerLine(line, c);
         // A question asked is the prompt in a terminal (the answer is typed after it), else a line.
         const question = c.pending?.question;

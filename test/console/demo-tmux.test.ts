@@ -40,7 +40,7 @@ afterAll(() => {
   if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
 });
 
-maybe('3377 now in a terminal: the progress line changes in place, then the run succeeds', async () => {
+maybe('in a terminal: the progress line changes in place; a preview asks at the prompt', async () => {
   const command = [
     'cd',
     JSON.stringify(root),
@@ -64,6 +64,15 @@ maybe('3377 now in a terminal: the progress line changes in place, then the run 
   expect([...last.matchAll(progress)].map((m) => m[1])).toEqual(['succeeded']);
   // The prompt is back, below everything.
   expect(last.trimEnd().split('\n').at(-1)).toBe('flow-trigger>');
+
+  // After a preview, the question is the prompt, the answer is typed on its line, and the usual
+  // prompt comes back below what the answer printed.
+  tmux('send-keys', '-t', session, 'preview 3377 REPLACE=tty', 'Enter');
+  await until((s) => /^trigger\? \[y\/N\]/m.test(s));
+  tmux('send-keys', '-t', session, 'n', 'Enter');
+  const answered = (await until((s) => /^Not triggered\.$/m.test(s))).at(-1) ?? '';
+  expect(answered).toMatch(/^trigger\? \[y\/N\] n\nNot triggered\.\nflow-trigger>/m);
+  expect(answered).not.toMatch(/Parameters for this run: REPLACE=tty/);
 
   // exit ends the demo, and with it the session.
   tmux('send-keys', '-t', session, 'exit', 'Enter');
