@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { BackfillOnFailure, BackfillOrder, BackfillRequest } from '../core/parse-backfill';
+import { BACKFILL_DEFAULTS, type PlannedRun } from '../core/plan-backfill';
 import type {
   AuditStore,
   ClaimStore,
   Clock,
   EnosGateway,
+  EnosIdentity,
+  Flow,
+  FlowParameter,
   LinkStore,
   TriggerDeps,
   TriggerSummary,
   WatchStore,
 } from '../core/ports';
+import { type BackfillPreviewOutcome, previewBackfill } from '../core/preview-backfill';
+import { type PreviewOutcome, previewRequest } from '../core/preview-request';
 import { DEFAULT_MAX_AGE_MS, runTriggerJob } from '../core/trigger-flow';
 import { type JobCommand, newTriggerJob } from '../core/trigger-job';
 import type { WatchPolicy } from '../core/watch-policy';
@@ -45,13 +52,44 @@ export interface ConsoleServicesDeps {
   out: ConsoleOutput;
   /** POLICY_FILE's verdict, as for every other way of triggering (absent: no policy). */
   checkPolicy?: TriggerDeps['checkPolicy'];
+  /** BACKFILL_CAL_DT_OFFSET_DAYS and BACKFILL_MAX_RUNS (absent: their defaults). */
+  backfill?: { calDtOffsetDays: number; maxRuns: number };
+  /**
+   * Starts a previewed backfill (the backfill engine's use case). Optional: without it, `start`
+   * after a backfill preview says that this build cannot start one from the console.
+   */
+  startBackfill?: (input: ConsoleBackfillStart) => Promise<{ backfillId: string }>;
 }
+
+/** What starting a previewed backfill hands the engine: exactly the runs that were shown. */
+export interface ConsoleBackfillStart {
+  /** The Slack user the console acts as, and their workspace. */
+  as: { teamId: string; slackUserId: string };
+  identity: EnosIdentity;
+  flow: Flow;
+  /** In the order they run, as previewed. */
+  runs: PlannedRun[];
+  parameters: FlowParameter[];
+  order: BackfillOrder;
+  onFailure: BackfillOnFailure;
+}
+
+/** A trigger to preview, as the command parser reads it. */
+export type ConsolePreviewAsk = JobCommand;
 
 export interface ConsoleServices {
   trigger(command: JobCommand): Promise<TriggerSummary>;
   status(instanceId: string): Promise<SlackMessage>;
   /** The caller's audit records, newest first. */
   history(flowId: number | undefined, limit: number): ReturnType<AuditStore['listVisible']>;
+  /** `preview …`: the trigger's checks and its exact request, nothing sent (the core use case). */
+  preview(ask: ConsolePreviewAsk): Promise<PreviewOutcome>;
+  /** `backfill …`: the runs planned and the checks, nothing sent (the core use case). */
+  previewBackfill(request: BackfillRequest): Promise<BackfillPreviewOutcome>;
+  /** What the answers' words need: who can link an unlinked user, and the server's zone. */
+  wording: { admins: string[]; selfLink: boolean; serverZone: string };
+  /** Present only when the build has a backfill engine to hand the runs to. */
+  startBackfill?: (input: Omit<ConsoleBackfillStart, 'as'>) => Promise<{ backfillId: string }>;
   /** Stops the watcher. */
   stop(): Promise<void>;
 }
@@ -73,6 +111,12 @@ export function composeConsole(deps: ConsoleServicesDeps): ConsoleServices {
   const log = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) =>
     logger[level](fields ?? {}, msg);
   const triggerReporter = createConsoleTriggerReporter(deps.out);
+  // The console has no conversation: the policy is asked without one (a rule naming channels refuses).
+  const checkPolicy = deps.checkPolicy;
+  const consolePolicy: TriggerDeps['checkPolicy'] = checkPolicy
+    ? ({ conversationId: _none, ...request }) => checkPolicy(request)
+    : undefined;
+  const startBackfill = deps.startBackfill;
 
   return {
     trigger(command) {
@@ -134,6 +178,38 @@ export function composeConsole(deps: ConsoleServicesDeps): ConsoleServices {
         limit,
       });
     },
+    preview(ask) {
+      return previewRequest(
+        {
+          links: deps.links,
+          claims: deps.claims,
+          enos: { getFlow: (caller, flowId) => deps.enos.getFlow(caller, flowId) },
+          clock: deps.clock,
+          zoneOf: async () => deps.zone,
+          serverZone: deps.serverZone,
+          calDtOffsetDays: deps.backfill?.calDtOffsetDays ?? BACKFILL_DEFAULTS.calDtOffsetDays,
+          ...(consolePolicy ? { checkPolicy: consolePolicy } : {}),
+        },
+        { ...as, channelId: CONSOLE_CHANNEL, ...ask },
+      );
+    },
+    previewBackfill(request) {
+      return previewBackfill(
+        {
+          links: deps.links,
+          enos: { getFlow: (caller, flowId) => deps.enos.getFlow(caller, flowId) },
+          clock: deps.clock,
+          zoneOf: async () => deps.zone,
+          serverZone: deps.serverZone,
+          ...(deps.backfill ? { backfill: deps.backfill } : {}),
+          ...(checkPolicy ? { checkPolicy } : {}),
+        },
+        as,
+        request,
+      );
+    },
+    wording: { admins: deps.admins, selfLink: deps.selfLink, serverZone: deps.serverZone },
+    ...(startBackfill ? { startBackfill: (input) => startBackfill({ ...input, as }) } : {}),
     stop: () => watcher.stop(2000),
   };
 }

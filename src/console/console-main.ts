@@ -142,7 +142,9 @@ async function main(): Promise<number> {
           tickMs: 1000,
         },
         enosTimeoutMs: config.enos.requestTimeoutMs,
+        backfill: config.backfill,
         ...(policy ? { checkPolicy: policyRefusalCheck({ policy }) } : {}),
+        // startBackfill: handed in once the backfill engine exists; until then `start` says it is not built.
       },
       [
         `flow-trigger console, as ${as.slackUserId} (EnOS user ${link.userName}) in ${teamId}; times in ${config.defaultTimezone}.`,

@@ -18,10 +18,10 @@ let child: ChildProcessWithoutNullStreams;
 let output = '';
 let errors = '';
 
-function waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+function waitFor(pattern: RegExp, timeoutMs = 30_000, from = 0): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     const poll = setInterval(() => {
-      const match = output.match(pattern);
+      const match = output.slice(from).match(pattern);
       if (match) {
         clearInterval(poll);
         clearTimeout(timer);
@@ -165,6 +165,18 @@ test('POLICY_FILE applies in the console too: a rule that names channels refuses
   child.stdin.write('3377 now REPLACE=policy\n');
   await waitFor(/loads from on-call only/);
   expect(output).toMatch(/not triggered/i);
+  // The preview and the backfill's preview are asked without a conversation too, and ask nothing.
+  let from = output.length;
+  child.stdin.write('preview 3377 REPLACE=policy\n');
+  await waitFor(/lets people run flow 3377 only from .*, and the console has no channel\./, 30_000, from);
+  from = output.length;
+  child.stdin.write('backfill 3377 last 2 days\n');
+  await waitFor(
+    /lets people backfill flow 3377 only from .*, and the console has no channel\./,
+    30_000,
+    from,
+  );
+  expect(output).not.toMatch(/^(trigger|start)\? \[y\/N\]$/m);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   child.stdin.end();
   expect(await exited).toBe(0);

@@ -91,7 +91,7 @@ test('refusals in words: someone else’s flow, a locked one, one with no task',
   await waitFor(/Not triggered\..*4000 · empty draft.*no task/i, from);
 });
 
-test('status, history, help, a usage error, and preview not yet in the console', async () => {
+test('status, history, help and a usage error', async () => {
   const first = output.match(/Flow instance ID: (3377-\d{14})/)?.[1];
   let from = type(`status ${first}`);
   await waitFor(new RegExp(`Flow 3377 · daily load, instance ${first}`), from);
@@ -104,8 +104,94 @@ test('status, history, help, a usage error, and preview not yet in the console',
   await waitFor(/3377 at 14:00 REPLACE=ddee/, from);
   from = type('3377 at 25:99');
   await waitFor(/25:99/, from);
-  from = type('preview 3377');
-  await waitFor(/preview is not available in the console yet/, from);
+});
+
+test('preview, then trigger: the checks and the exact request, then that request runs and succeeds', async () => {
+  const from = type('preview 3377 REPLACE=ddee NEW_KEY="a b"');
+  await waitFor(/Preview of flow 3377 · daily load\. Nothing was sent to EnOS\./, from);
+  const [, local, utc, epochMs] = await waitFor(
+    /Trigger time: (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC · (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC · epoch ms (\d+) \(now: resolved again when you answer y\)/,
+    from,
+  );
+  // The demo's user is in UTC: the three forms of the time agree.
+  expect(local).toBe(utc);
+  expect(new Date(Number(epochMs)).toISOString().slice(0, 16).replace('T', ' ')).toBe(utc);
+  // ${cal_dt}: the trigger's date in the server's zone (UTC) minus one day.
+  const calDt = new Date(Number(epochMs) - 86_400_000).toISOString().slice(0, 10);
+  await waitFor(new RegExp(`\\$\\{cal_dt\\}: ${calDt} \\(the trigger date in the server's zone UTC`), from);
+  await waitFor(
+    /Parameters given:\n• REPLACE = ddee replaces none\n• NEW_KEY = a b \(new: the flow has no such parameter\)\n/,
+    from,
+  );
+  await waitFor(/Left as the flow has them:\n• cal_dt = \$\{cal_dt\}\n/, from);
+  await waitFor(/EnOS user demo\.\ntrigger\? \[y\/N\]\n/, from);
+  // Nothing was sent yet: no request message, no instance.
+  expect(output.slice(from)).not.toMatch(/is triggering|Flow instance ID/);
+
+  const at = type('trigger');
+  await waitFor(/@UDEMO is triggering flow 3377 · daily load now/, at);
+  // Exactly the previewed parameters reach the trigger (the request message lists what is sent).
+  await waitFor(/Parameters for this run: REPLACE=ddee NEW_KEY=a b\n/, at);
+  const [, instanceId] = await waitFor(/Flow instance ID: (3377-\d{14})/, at);
+  await waitFor(new RegExp(`Flow 3377 · daily load succeeded in \\d+ s \\(instance ${instanceId}\\)`), at);
+});
+
+test('preview answered no: nothing runs; a refused preview asks nothing', async () => {
+  let from = type('preview 3377 at 2026-01-01 10:00');
+  await waitFor(/back-dated: EnOS starts the run at once/, from);
+  await waitFor(/trigger\? \[y\/N\]\n/, from);
+  const no = type('n');
+  await waitFor(/^Not triggered\.$/m, no);
+  from = type('preview 5000');
+  // Between the no and the next command, nothing was announced or sent.
+  expect(output.slice(no, from)).not.toMatch(/is triggering|Flow instance ID/);
+  await waitFor(
+    /It would not be triggered\. Your EnOS user demo is not an owner of flow 5000 · billing export/,
+    from,
+  );
+  // No question: the next line is a command of its own.
+  from = type('y');
+  await waitFor(/y is neither a flow id nor a command/, from);
+  const previews = output.split('Preview of flow 5000')[1] ?? '';
+  expect(previews).not.toMatch(/^trigger\? \[y\/N\]$/m);
+  expect(previews).not.toMatch(/is triggering flow 5000/);
+});
+
+test('backfill preview: one line per business date, the checks, then start (not in this build)', async () => {
+  let from = type('backfill 3377 last 3 days');
+  const [, first, last] = await waitFor(
+    /Preview of a backfill of flow 3377 · daily load: 3 runs for business dates (\S+) … (\S+), oldest first/,
+    from,
+  );
+  await waitFor(/start\? \[y\/N\]\n/, from);
+  const runs = [
+    ...output.slice(from).matchAll(/^(\d{4}-\d{2}-\d{2}) → (\S+ \S+) UTC · (\S+ \S+) server time \(UTC\)$/gm),
+  ];
+  // One line per business date, consecutive days from the first to the last.
+  const dates = runs.map((r) => r[1]);
+  const day = (d: string | undefined, plus: number) =>
+    new Date(Date.parse(`${d}T00:00:00Z`) + plus * 86_400_000).toISOString().slice(0, 10);
+  expect(dates).toEqual([first, day(first, 1), day(first, 2)]);
+  expect(dates[2]).toBe(last);
+  for (const [, businessDate, local, server] of runs) {
+    // Each run is triggered the day after its business date (the offset), at the flow's daily time.
+    expect(local).toBe(`${day(businessDate, 1)} 01:00`);
+    expect(server).toBe(local);
+  }
+  await waitFor(/Checks: ✓ you are linked to EnOS user demo, an owner of this flow/, from);
+  from = type('start');
+  await waitFor(
+    /Starting a backfill from the console is not available in this build: nothing was triggered\./,
+    from,
+  );
+  // A locked flow's backfill is previewed with its refusal, and asks nothing.
+  from = type('backfill 6000 last 2 days');
+  await waitFor(/Checks: ⛔ Not triggered\. Flow 6000 · month end close is locked in EnOS/, from);
+  await waitFor(/Parameters: none given/, from);
+  from = type('help');
+  await waitFor(/exit {2,}quit/, from);
+  const locked = output.split('backfill of flow 6000')[1] ?? '';
+  expect(locked).not.toMatch(/^start\? \[y\/N\]$/m);
 });
 
 test('exit ends the demo cleanly', async () => {

@@ -1,8 +1,6 @@
 import type { BackfillRequest } from '../../../core/parse-backfill';
-import { BACKFILL_DEFAULTS, type BackfillRefusal, planBackfill } from '../../../core/plan-backfill';
-import type { Flow } from '../../../core/ports';
-import { compareParameters } from '../../../core/preview-trigger';
-import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
+import type { BackfillRefusal } from '../../../core/plan-backfill';
+import { type BackfillPreviewOutcome, previewBackfill } from '../../../core/preview-backfill';
 import type { TriggerPathDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { backfillPreviewMessage } from '../../ui/backfill-preview-message';
@@ -11,10 +9,11 @@ import { type SlackMessage, textMessage } from '../../ui/slack-message';
 import { noticeMessage, policyRefusedMessage, refusalText } from '../../ui/trigger-messages';
 
 /**
- * `/flow-trigger backfill …`: the private preview of a backfill. Get Flow as the caller gives the
- * checks and the flow's cron (its daily time of day); planBackfill turns the business dates into
- * trigger times in the server's zone. Nothing is triggered. The form shows the same answer, and
- * learns of a plan's refusal through `onPlanRefused` to show it on the field it is about.
+ * `/flow-trigger backfill …`: the private preview of a backfill. The use case (previewBackfill, in
+ * the core, shared with the console) gives the checks and the planned runs; this says them in
+ * Slack. Nothing is triggered.
+ * The form shows the same answer, and learns of a plan's refusal through `onPlanRefused` to show
+ * it on the field it is about.
  */
 export async function answerBackfillPreview(
   deps: TriggerPathDeps,
@@ -22,57 +21,65 @@ export async function answerBackfillPreview(
   request: BackfillRequest,
   onPlanRefused?: (refusal: BackfillRefusal) => void,
 ): Promise<SlackMessage> {
-  const link = await deps.links.get(who.teamId, who.slackUserId);
-  if (!link) return noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {});
-  let flow: Flow;
-  try {
-    flow = await deps.enos.getFlow(link, request.flowId);
-  } catch (error) {
-    // Refused (not found, no access, locked user) or failed: checkFailure says which; others throw.
-    const result = checkFailure(error, request.flowId, link);
-    if (result.kind === 'refused') return textMessage(refusalText(result));
-    if (result.kind === 'failed') {
+  const outcome = await previewBackfill(
+    {
+      links: deps.links,
+      enos: { getFlow: (caller, flowId) => deps.enos.getFlow(caller, flowId) },
+      clock: deps.clock,
+      zoneOf: deps.zoneOf,
+      serverZone: deps.enosServerZone ?? 'UTC',
+      ...(deps.backfill ? { backfill: deps.backfill } : {}),
+      checkPolicy: policyRefusalCheck(deps),
+    },
+    { teamId: who.teamId, slackUserId: who.slackUserId, conversationId: who.channelId },
+    request,
+  );
+  if (outcome.kind === 'plan-refused') onPlanRefused?.(outcome.refusal);
+  return backfillPreviewAnswer(outcome, {
+    flowId: request.flowId,
+    admins: deps.admins,
+    selfLink: deps.selfLink,
+  });
+}
+
+/**
+ * A backfill preview's outcome in words: the one wording of Slack's `backfill …` and the console's
+ * (which shows it as plain lines).
+ */
+export function backfillPreviewAnswer(
+  outcome: BackfillPreviewOutcome,
+  options: { flowId: number; admins: string[]; selfLink: boolean },
+): SlackMessage {
+  switch (outcome.kind) {
+    case 'not-linked':
+      return noticeMessage({ kind: 'not-linked', admins: options.admins, selfLink: options.selfLink }, {});
+    case 'check-failed': {
+      const { result } = outcome;
+      if (result.kind === 'refused') return textMessage(refusalText(result));
       return textMessage(
-        `:x: Could not read flow ${request.flowId} from EnOS, so there is no preview: ` +
+        `:x: Could not read flow ${options.flowId} from EnOS, so there is no preview: ` +
           `${inertMessage(result.error.userMessage)}`,
       );
     }
-    throw error;
+    case 'plan-refused':
+      return textMessage(`:x: No backfill. ${inertMessage(outcome.refusal.message)}`);
+    case 'policy-refused':
+      return policyRefusedMessage({ flowId: outcome.flow.flowId, why: outcome.why, how: outcome.how });
+    case 'preview': {
+      const { flow, identity, refusal: reason } = outcome;
+      const refusal =
+        reason === undefined
+          ? undefined
+          : refusalText({ kind: 'refused', reason, flowId: flow.flowId, flow, identity });
+      return backfillPreviewMessage({
+        flow,
+        identity,
+        plan: outcome.plan,
+        order: outcome.order,
+        onFailure: outcome.onFailure,
+        given: outcome.given,
+        ...(refusal ? { refusal } : {}),
+      });
+    }
   }
-  const planned = planBackfill({
-    range: request.range,
-    ...(request.at ? { at: request.at } : {}),
-    ...(request.zone ? { zone: request.zone } : {}),
-    callerZone: request.zone ?? (await deps.zoneOf(who.teamId, who.slackUserId)),
-    serverZone: deps.enosServerZone ?? 'UTC',
-    now: deps.clock(),
-    calDtOffsetDays: deps.backfill?.calDtOffsetDays ?? BACKFILL_DEFAULTS.calDtOffsetDays,
-    maxRuns: deps.backfill?.maxRuns ?? BACKFILL_DEFAULTS.maxRuns,
-    ...(flow.freq ? { freq: flow.freq } : {}),
-    order: request.order,
-  });
-  if (!planned.ok) onPlanRefused?.(planned.refusal);
-  if (!planned.ok) return textMessage(`:x: No backfill. ${inertMessage(planned.refusal.message)}`);
-  // After planning: a rule's backfill.max_runs counts the runs planned.
-  const refused = await policyRefusalCheck(deps)({
-    flow: { flowId: flow.flowId, flowName: flow.flowName },
-    conversationId: who.channelId,
-    userId: who.slackUserId,
-    action: { kind: 'backfill', runs: planned.plan.runs.length },
-  });
-  if (refused) return policyRefusedMessage({ flowId: flow.flowId, ...refused });
-  const reason = checkPrerequisites(flow, link);
-  const refusal =
-    reason === undefined
-      ? undefined
-      : refusalText({ kind: 'refused', reason, flowId: flow.flowId, flow, identity: link });
-  return backfillPreviewMessage({
-    flow,
-    identity: link,
-    plan: planned.plan,
-    order: request.order,
-    onFailure: request.onFailure,
-    given: compareParameters(flow.parameters, request.parameters).given,
-    ...(refusal ? { refusal } : {}),
-  });
 }

@@ -1,6 +1,6 @@
 import type { WhenSpec } from '../../../core/parse-when';
 import type { FlowParameter } from '../../../core/ports';
-import { type PreviewDeps, previewRequest } from '../../../core/preview-request';
+import { type PreviewDeps, type PreviewOutcome, previewRequest } from '../../../core/preview-request';
 import type { TriggerPathDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { inertMessage } from '../../ui/inert-text';
@@ -40,56 +40,76 @@ export function previewDepsFrom(deps: TriggerPathDeps): PreviewDeps {
  * that passes its checks is kept in the store for its Trigger button. Throws a StoreError when it
  * cannot be kept (the command says so).
  */
-export async function answerPreview(
-  deps: TriggerPathDeps,
-  ask: PreviewAskFromSlack,
-): Promise<SlackMessage> {
+export async function answerPreview(deps: TriggerPathDeps, ask: PreviewAskFromSlack): Promise<SlackMessage> {
   const outcome = await previewRequest(previewDepsFrom(deps), ask);
+  const previewId = outcome.kind === 'preview' ? deps.newId() : '';
+  // Only a request that would pass its checks gets a Trigger button, so only that one is kept.
+  if (outcome.kind === 'preview' && outcome.preview.check.ok) {
+    const { preview } = outcome;
+    await deps.previews.put(
+      {
+        id: previewId,
+        teamId: ask.teamId,
+        slackUserId: ask.slackUserId,
+        channelId: ask.channelId,
+        flowId: preview.flowId,
+        when: outcome.when,
+        ...(preview.time.resolvedAgainAtClick ? {} : { pinnedEpochMs: preview.time.epochMs }),
+        backdated: preview.time.backdated,
+        parameters: ask.parameters,
+        createdAt: deps.clock(),
+      },
+      PREVIEW_TTL_MS,
+    );
+  }
+  return previewAnswer(outcome, {
+    flowId: ask.flowId,
+    previewId,
+    admins: deps.admins,
+    selfLink: deps.selfLink,
+    serverZone: deps.enosServerZone ?? 'UTC',
+  });
+}
+
+/**
+ * A preview's outcome in words: the one wording of Slack's `preview …` and the console's (which
+ * shows it as plain lines, without the button).
+ */
+export function previewAnswer(
+  outcome: PreviewOutcome,
+  options: {
+    flowId: number;
+    /** What the Trigger button carries. */
+    previewId: string;
+    admins: string[];
+    selfLink: boolean;
+    serverZone: string;
+  },
+): SlackMessage {
   switch (outcome.kind) {
     case 'not-linked':
-      return noticeMessage({ kind: 'not-linked', admins: deps.admins, selfLink: deps.selfLink }, {});
+      return noticeMessage({ kind: 'not-linked', admins: options.admins, selfLink: options.selfLink }, {});
     case 'time-invalid':
       return textMessage(`:clock3: ${inertMessage(outcome.message)} Nothing was previewed or triggered.`);
     case 'store-failed':
       return noticeMessage({ kind: 'store-failed', error: outcome.error }, {});
     case 'policy-refused':
-      return policyRefusedMessage({ flowId: ask.flowId, why: outcome.why, how: outcome.how });
+      return policyRefusedMessage({ flowId: options.flowId, why: outcome.why, how: outcome.how });
     case 'check-failed': {
       const { result } = outcome;
       return result.kind === 'refused'
         ? textMessage(`:no_entry: It would not be triggered. ${refusalReason(result)}`)
         : textMessage(
-            `:x: I could not check flow *${ask.flowId}* in EnOS, so there is no preview. ${inertMessage(result.error.userMessage)}`,
+            `:x: I could not check flow *${options.flowId}* in EnOS, so there is no preview. ${inertMessage(result.error.userMessage)}`,
           );
     }
-    case 'preview': {
-      const previewId = deps.newId();
-      const { preview } = outcome;
-      // Only a request that would pass its checks gets a Trigger button, so only that one is kept.
-      if (preview.check.ok) {
-        await deps.previews.put(
-          {
-            id: previewId,
-            teamId: ask.teamId,
-            slackUserId: ask.slackUserId,
-            channelId: ask.channelId,
-            flowId: preview.flowId,
-            when: outcome.when,
-            ...(preview.time.resolvedAgainAtClick ? {} : { pinnedEpochMs: preview.time.epochMs }),
-            backdated: preview.time.backdated,
-            parameters: ask.parameters,
-            createdAt: deps.clock(),
-          },
-          PREVIEW_TTL_MS,
-        );
-      }
-      return previewMessage(preview, {
-        previewId,
+    case 'preview':
+      return previewMessage(outcome.preview, {
+        previewId: options.previewId,
         identity: outcome.identity,
         flow: outcome.flow,
         ...(outcome.duplicate ? { duplicate: outcome.duplicate } : {}),
-        serverZone: deps.enosServerZone ?? 'UTC',
+        serverZone: options.serverZone,
       });
-    }
   }
 }
