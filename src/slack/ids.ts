@@ -106,3 +106,6 @@ export const FULL_LOG_MODAL_CALLBACK = 'task_full_log_modal';
 
 /** A preview's Trigger button: its value is the preview's id in the store, nothing else. */
 export const PREVIEW_TRIGGER_ACTION = 'preview_trigger';
+
+/** A backfill preview's Start button: its value is the stored plan's id, nothing else. */
+export const BACKFILL_START_ACTION = 'backfill_start';
