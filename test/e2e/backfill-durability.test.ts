@@ -168,7 +168,7 @@ describe('a crash while a run’s trigger is in flight', () => {
     // The dead app's leases lapse (the backfill's is the longest), then the next app takes over.
     const second = await startTestApp(shared);
     apps.push(second);
-    clock.advance(121_000);
+    clock.advance(31_000);
     await second.recover();
     await second.backfills.tick();
     expect(enos.requestsOf('flowInstances.search').length).toBeGreaterThan(0);

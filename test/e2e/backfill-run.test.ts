@@ -121,9 +121,15 @@ describe('a backfill started from its preview', () => {
     expect(triggers()).toHaveLength(2);
     expect(triggers()[1]!.body).toMatchObject({ triggerTime: triggerTimeOf('2026-11-21') });
 
-    // Run 2 runs long: 61 s is not enough, its end is awaited.
-    t.clock.advance(120_000);
-    await t.backfills.tick();
+    // Run 2 runs long: 61 s is not enough, its end is awaited; it is polled every 15 s, no backoff.
+    const polls = () => t.enos.requestsOf('flowInstances.get').length;
+    const before = polls();
+    for (let i = 1; i <= 8; i += 1) {
+      t.clock.advance(15_000);
+      await t.tick();
+      await t.backfills.tick();
+      expect(polls()).toBe(before + i);
+    }
     expect(triggers()).toHaveLength(2);
     await endRun(1);
     // Ended more than 61 s after its answer: the next one at once.
@@ -143,6 +149,9 @@ describe('a backfill started from its preview', () => {
       `:checkered_flag: <@${ALICE.slackUserId}> the backfill of flow *3377* · daily load finished: 3/3 done · 0 running · 0 failed.`,
     );
     expect(lastProgress()).toContain('3/3 done');
+    expect(lastProgress()).toContain(':checkered_flag: Finished.');
+    // One edit per run state change (triggered, ended: 3 × 2), and one at the end.
+    expect(progressEdits()).toHaveLength(7);
     expect(t.slack.callsOf('chat.postEphemeral')).toEqual([]);
 
     // The record, and the audit records of its runs (one per date, marked as backfill runs).
