@@ -141,7 +141,8 @@ export function createBackfillRunner(
       const control = await deps.backfills.takeControl(teamId, id);
       if (control) record = await applyControl(record, control);
       if (!isActiveBackfill(record)) {
-        if (!record.endTold) await finish(record);
+        // Cancel remaining lets the running run finish: the end is told once it has.
+        if (!record.endTold && !record.runs.some((r) => r.state === 'running')) await finish(record);
         return;
       }
       const now = deps.clock();
@@ -442,10 +443,14 @@ export function createBackfillRunner(
               }
             : r,
         );
-        await record_(settleRun({ ...record, runs }, now, true), index);
+        const settled = settleRun({ ...record, runs }, now, true);
+        await record_(settled, index);
+        if (!isActiveBackfill(settled) && !settled.endTold) await finish(settled);
         return;
       }
-      await record_(endRun(record, index, status, now), index);
+      const ended = endRun(record, index, status, now);
+      await record_(ended, index);
+      if (!isActiveBackfill(ended) && !ended.endTold) await finish(ended);
     });
     return result === 'busy' ? 'busy' : 'done';
   }

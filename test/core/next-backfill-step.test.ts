@@ -114,6 +114,12 @@ describe('endRun', () => {
     expect(settleRun(running('stop'), T0, true).status).toBe('stopped');
     expect(endRun(running('stop'), 0, 2, T0)).toEqual(running('stop'));
   });
+
+  it('a run cancelled in EnOS by Cancel all is cancelled, not failed', () => {
+    const next = endRun({ ...running('stop'), status: 'cancelled' }, 0, 8, T0 + 5_000);
+    expect(next.runs[0]).toMatchObject({ state: 'cancelled', status: 'CANCEL' });
+    expect(next.status).toBe('cancelled');
+  });
 });
 
 describe('the epoch `when` of a backfill run', () => {
