@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { BackfillStore } from '../core/backfill';
 import type {
   AuditStore,
   ClaimStore,
@@ -10,7 +11,9 @@ import type {
   PreviewStore,
   WatchStore,
 } from '../core/ports';
+import type { BackfillPlanStore } from '../core/stored-backfill-plan';
 import type { InFlight } from '../in-flight';
+import type { BackfillRunner, BackfillRunnerSettings } from './backfill-runner';
 import type { JobRunnerState, RecoveryOptions } from './job-runner';
 import type { PolicyGate } from './policy-gate';
 import type { RunWatcher, WatchSettings } from './run-watcher';
@@ -52,6 +55,12 @@ export interface AppDeps {
   previews: PreviewStore;
   /** POLICY_FILE in force (absent: no policy); swapped on SIGHUP. */
   policy?: PolicyGate;
+  /** Started backfills (src/core/backfill.ts). */
+  backfills: BackfillStore;
+  /** Previewed backfills, for their Start button. */
+  backfillPlans: BackfillPlanStore;
+  /** The backfill engine's settings; defaults where absent. */
+  backfillRunner?: Partial<BackfillRunnerSettings>;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */
@@ -68,6 +77,8 @@ export interface ListenerDeps extends AppDeps {
   jobRunner: JobRunnerState;
   /** RECOVERY_MAX_AGE_SECONDS in ms, resolved. */
   maxAgeMs: number;
+  /** Runs the started backfills; `kick` makes its next step happen at once (Start, a control). */
+  backfillEngine: BackfillRunner;
 }
 
 /*
@@ -104,6 +115,9 @@ export type TriggerPathDeps = Pick<
   | 'slackTimeoutMs'
   | 'watcher'
   | 'zoneOf'
+  | 'backfills'
+  | 'backfillPlans'
+  | 'backfillEngine'
 >;
 
 /** The slash command: the trigger path, plus the organization `link` defaults to. */

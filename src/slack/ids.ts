@@ -131,3 +131,6 @@ export const FORM_MODE_PREVIEW = 'preview';
 export const TRIGGER_MODAL_RESULT_CALLBACK = 'trigger_flow_modal_result';
 /** The Back button of that view: the form again, with what the user had entered (kept in its metadata). */
 export const FORM_BACK_ACTION = 'form_back';
+
+/** A backfill preview's Start button: its value is the stored plan's id, nothing else. */
+export const BACKFILL_START_ACTION = 'backfill_start';

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ActionDeps } from '../../app-deps';
 import {
+  BACKFILL_START_ACTION,
   FORM_BACK_ACTION,
   FULL_LOG_ACTION,
   HOME_TRIGGER_ACTION,
@@ -16,6 +17,7 @@ import type { RunButtonArgs } from './read-run-button';
 import { refreshTriggerModal } from './refresh-trigger-modal';
 import { runAgain } from './run-again';
 import { showFullLog } from './show-full-log';
+import { startBackfillButton } from './start-backfill-button';
 import { triggerPreview } from './trigger-preview';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -50,6 +52,7 @@ export function register(app: App, deps: ActionDeps): void {
     [PREVIEW_TRIGGER_ACTION, asButton(triggerPreview(deps))],
     [MODAL_ACTION.mode, refresh],
     [FORM_BACK_ACTION, backToForm(deps)],
+    [BACKFILL_START_ACTION, asButton(startBackfillButton(deps))],
   ]);
   const actionIds = new RegExp(`^(?:${[...routes.keys()].map(escapeRegExp).join('|')})$`);
   app.action<BlockAction>(actionIds, async (args) => {

@@ -1,6 +1,7 @@
 import type { BackfillRequest } from '../../../core/parse-backfill';
 import type { BackfillRefusal } from '../../../core/plan-backfill';
 import { type BackfillPreviewOutcome, previewBackfill } from '../../../core/preview-backfill';
+import { BACKFILL_PLAN_TTL_MS } from '../../../core/stored-backfill-plan';
 import type { TriggerPathDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
 import { backfillPreviewMessage } from '../../ui/backfill-preview-message';
@@ -35,10 +36,40 @@ export async function answerBackfillPreview(
     request,
   );
   if (outcome.kind === 'plan-refused') onPlanRefused?.(outcome.refusal);
+  // The Start button carries only this id: what starts is what this preview shows, for its previewer.
+  let startId: string | undefined;
+  if (outcome.kind === 'preview' && outcome.refusal === undefined) {
+    const { flow, identity, plan } = outcome;
+    startId = deps.newId();
+    await deps.backfillPlans.put(
+      {
+        id: startId,
+        teamId: who.teamId,
+        slackUserId: who.slackUserId,
+        channelId: who.channelId,
+        flowId: flow.flowId,
+        flowName: flow.flowName,
+        identity: { userId: identity.userId, orgId: identity.orgId, userName: identity.userName },
+        runs: plan.runs.map((run) => ({
+          businessDate: run.businessDate,
+          triggerTime: run.triggerTime,
+          local: run.local,
+        })),
+        order: request.order,
+        onFailure: request.onFailure,
+        parameters: request.parameters,
+        zone: plan.zone,
+        serverZone: plan.serverZone,
+        createdAt: deps.clock(),
+      },
+      BACKFILL_PLAN_TTL_MS,
+    );
+  }
   return backfillPreviewAnswer(outcome, {
     flowId: request.flowId,
     admins: deps.admins,
     selfLink: deps.selfLink,
+    ...(startId ? { startId } : {}),
   });
 }
 
@@ -48,7 +79,13 @@ export async function answerBackfillPreview(
  */
 export function backfillPreviewAnswer(
   outcome: BackfillPreviewOutcome,
-  options: { flowId: number; admins: string[]; selfLink: boolean },
+  options: {
+    flowId: number;
+    admins: string[];
+    selfLink: boolean;
+    /** The stored plan's id, for the Start button (absent: no button, as in the console). */
+    startId?: string;
+  },
 ): SlackMessage {
   switch (outcome.kind) {
     case 'not-linked':
@@ -79,6 +116,7 @@ export function backfillPreviewAnswer(
         onFailure: outcome.onFailure,
         given: outcome.given,
         ...(refusal ? { refusal } : {}),
+        ...(options.startId ? { startId: options.startId } : {}),
       });
     }
   }
