@@ -26,6 +26,14 @@ export interface StoreKeys {
   jobIndex(): string;
   /** One previewed trigger (keyv), for its Trigger button. */
   preview(teamId: string, id: string): string;
+  /** One started backfill (keyv). */
+  backfill(teamId: string, id: string): string;
+  /** The active backfills of every team: members are `<team>:<id>` (each part encoded), scored by nextAt. */
+  backfillDueIndex(): string;
+  /** One team's active backfills: members are backfill IDs, scored by createdAt. */
+  backfillActiveIndex(teamId: string): string;
+  /** One planned backfill (keyv), for its Start button. */
+  backfillPlan(teamId: string, id: string): string;
 }
 
 /**
@@ -49,5 +57,9 @@ export function createStoreKeys(prefix: string): StoreKeys {
     job: (jobId) => `${prefix}job:${id(jobId)}`,
     jobIndex: () => `${prefix}job-index`,
     preview: (teamId, previewId) => `${prefix}preview:${id(teamId)}:${id(previewId)}`,
+    backfill: (teamId, backfillId) => `${prefix}backfill:${id(teamId)}:${id(backfillId)}`,
+    backfillDueIndex: () => `${prefix}backfill-due-index`,
+    backfillActiveIndex: (teamId) => `${prefix}backfill-active-index:${id(teamId)}`,
+    backfillPlan: (teamId, planId) => `${prefix}backfill-plan:${id(teamId)}:${id(planId)}`,
   };
 }

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import type { BackfillStore } from '../core/backfill';
 import type {
   AuditStore,
   ClaimStore,
@@ -8,10 +9,13 @@ import type {
   PreviewStore,
   WatchStore,
 } from '../core/ports';
+import type { BackfillPlanStore } from '../core/stored-backfill-plan';
 import type { Backend, BackendContext } from './backend';
 import { createOperationRunner } from './create-operation-runner';
 import { createStoreKeys } from './create-store-keys';
 import { KeyvAuditStore } from './keyv-audit-store';
+import { KeyvBackfillPlanStore } from './keyv-backfill-plan-store';
+import { KeyvBackfillStore } from './keyv-backfill-store';
 import { KeyvJobStore } from './keyv-job-store';
 import { KeyvLinkStore } from './keyv-link-store';
 import { KeyvPreviewStore } from './keyv-preview-store';
@@ -31,6 +35,10 @@ export interface Store {
   jobs: JobStore;
   /** Previewed triggers, for their Trigger button (see src/core/preview-request.ts). */
   previews: PreviewStore;
+  /** Started backfills (see src/core/backfill.ts and src/slack/backfill-runner.ts). */
+  backfills: BackfillStore;
+  /** Previewed backfills, for their Start button (see src/core/stored-backfill-plan.ts). */
+  backfillPlans: BackfillPlanStore;
   backend: 'sqlite' | 'redis';
   /** One round trip to the backend (for health checks); rejects with a StoreError. */
   ping(): Promise<void>;
@@ -102,6 +110,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     watches: new KeyvWatchStore({ keyv, index, keys, runner, logger }),
     jobs: new KeyvJobStore({ keyv, index, keys, runner, logger }),
     previews: new KeyvPreviewStore({ keyv, keys, runner, logger }),
+    backfills: new KeyvBackfillStore({ keyv, index, claims: backend.claims, keys, runner, logger }),
+    backfillPlans: new KeyvBackfillPlanStore({ keyv, keys, runner, logger }),
     ping: () => runner.run('answer a ping', () => backend.ping()),
     close: async () => {
       runner.markClosed();

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { BackfillControlRequest, BackfillRecord } from '../core/backfill';
 import type { WhenSpec } from '../core/parse-command';
 import type { AuditRecord, Flow, Link, RunWatch, StoredPreview } from '../core/ports';
 import type { ResolvedTime } from '../core/resolve-time';
+import type { StoredBackfillPlan } from '../core/stored-backfill-plan';
 import type { TriggerJob } from '../core/trigger-job';
 
 /*
@@ -158,3 +160,71 @@ export const storedPreviewSchema = z.object({
   parameters: z.array(flowParameterSchema),
   createdAt: z.number(),
 }) satisfies z.ZodType<StoredPreview>;
+
+const backfillControlSchema = z.enum(['pause', 'resume', 'cancel-remaining', 'cancel-all', 'retry', 'skip']);
+
+/** A BackfillRecord as stored (src/core/backfill.ts). */
+export const backfillRecordSchema = z.object({
+  id: z.string().min(1),
+  teamId: z.string().min(1),
+  slackUserId: z.string().min(1),
+  identity: identitySchema,
+  flowId: z.number().int(),
+  flowName: z.string(),
+  owners: z.array(z.string()),
+  parameters: z.array(flowParameterSchema),
+  order: z.enum(['oldest-first', 'newest-first']),
+  onFailure: z.enum(['stop', 'keep-going']),
+  zone: z.string(),
+  serverZone: z.string(),
+  channelId: z.string().min(1),
+  threadTs: z.string().optional(),
+  progress: z.object({ channelId: z.string().min(1), ts: z.string().min(1) }).optional(),
+  runs: z.array(
+    z.object({
+      businessDate: z.string(),
+      triggerTime: z.number(),
+      state: z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'cancelled']),
+      instanceId: z.string().optional(),
+      status: z.string().optional(),
+      answeredAt: z.number().optional(),
+      endedAt: z.number().optional(),
+      local: z.string(),
+      attempts: z.number().int().nonnegative(),
+      failure: z.string().optional(),
+    }),
+  ),
+  status: z.enum(['running', 'paused', 'stopped', 'finished', 'cancelled']),
+  nextAt: z.number(),
+  endTold: z.boolean().optional(),
+  lastControl: z
+    .object({ control: backfillControlSchema, slackUserId: z.string().min(1), at: z.number() })
+    .optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+}) satisfies z.ZodType<BackfillRecord>;
+
+/** A BackfillControlRequest as the control claim's JSON value holds it. */
+export const backfillControlRequestSchema = z.object({
+  control: backfillControlSchema,
+  slackUserId: z.string().min(1),
+  at: z.number(),
+}) satisfies z.ZodType<BackfillControlRequest>;
+
+/** A StoredBackfillPlan as stored. */
+export const storedBackfillPlanSchema = z.object({
+  id: z.string().min(1),
+  teamId: z.string().min(1),
+  slackUserId: z.string().min(1),
+  channelId: z.string(),
+  flowId: z.number().int(),
+  flowName: z.string(),
+  identity: identitySchema,
+  runs: z.array(z.object({ businessDate: z.string(), triggerTime: z.number(), local: z.string() })),
+  order: z.enum(['oldest-first', 'newest-first']),
+  onFailure: z.enum(['stop', 'keep-going']),
+  parameters: z.array(flowParameterSchema),
+  zone: z.string(),
+  serverZone: z.string(),
+  createdAt: z.number(),
+}) satisfies z.ZodType<StoredBackfillPlan>;
