@@ -106,3 +106,19 @@ export const FULL_LOG_MODAL_CALLBACK = 'task_full_log_modal';
 
 /** A preview's Trigger button: its value is the preview's id in the store, nothing else. */
 export const PREVIEW_TRIGGER_ACTION = 'preview_trigger';
+
+/**
+ * The control buttons of a backfill's progress reply (src/slack/ui/backfill-controls.ts); their
+ * value is the backfill's id only, the team is the payload's.
+ */
+export const BACKFILL_ACTION = {
+  pause: 'backfill_pause',
+  resume: 'backfill_resume',
+  cancelRemaining: 'backfill_cancel_remaining',
+  cancelAll: 'backfill_cancel_all',
+  retry: 'backfill_retry',
+  skip: 'backfill_skip',
+} as const;
+
+/** The block holding a backfill's control buttons. */
+export const BACKFILL_ACTIONS_BLOCK = 'backfill_actions';
