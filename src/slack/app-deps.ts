@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { BackfillStore } from '../core/backfill';
 import type {
   AuditStore,
   ClaimStore,
@@ -52,6 +53,10 @@ export interface AppDeps {
   previews: PreviewStore;
   /** POLICY_FILE in force (absent: no policy); swapped on SIGHUP. */
   policy?: PolicyGate;
+  /** Started backfills: their controls and views read them (absent: no backfill is shown). */
+  backfills?: BackfillStore;
+  /** Makes the backfill engine look at a backfill at once (a control was asked for). */
+  kickBackfill?: (teamId: string, backfillId: string) => void | Promise<void>;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */
@@ -107,13 +112,15 @@ export type TriggerPathDeps = Pick<
 >;
 
 /** The slash command: the trigger path, plus the organization `link` defaults to. */
-export type CommandDeps = TriggerPathDeps & Pick<ListenerDeps, 'defaultOrgId'>;
+export type CommandDeps = TriggerPathDeps &
+  Pick<ListenerDeps, 'defaultOrgId'> &
+  Pick<ListenerDeps, 'backfills'>;
 
 /** The form (views): opened, refreshed and submitted; a submission triggers. */
 export type ViewDeps = TriggerPathDeps;
 
 /** The buttons (actions): Run again, Edit and run, Cancel, Refresh, the full log, the Home tab's form. */
-export type ActionDeps = TriggerPathDeps;
+export type ActionDeps = TriggerPathDeps & Pick<ListenerDeps, 'backfills' | 'kickBackfill'>;
 
 /** The global shortcut: opens the form. */
 export type ShortcutDeps = ViewDeps;
@@ -122,7 +129,8 @@ export type ShortcutDeps = ViewDeps;
 export type EventDeps = Pick<
   ListenerDeps,
   'admins' | 'audit' | 'clock' | 'enos' | 'enosServerZone' | 'inFlight' | 'links' | 'logger' | 'selfLink'
->;
+> &
+  Pick<ListenerDeps, 'backfills'>;
 
 /** The form's flow search (block_suggestion). */
 export type OptionDeps = Pick<ListenerDeps, 'enos' | 'links' | 'logger'>;

@@ -1,12 +1,14 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ActionDeps } from '../../app-deps';
 import {
+  BACKFILL_ACTION,
   FULL_LOG_ACTION,
   HOME_TRIGGER_ACTION,
   MODAL_ACTION,
   PREVIEW_TRIGGER_ACTION,
   RUN_ACTION,
 } from '../../ids';
+import { backfillControl } from './backfill-control';
 import { cancelRun } from './cancel-run';
 import { editAndRun } from './edit-and-run';
 import { openFormFromHome } from './open-form-from-home';
@@ -36,6 +38,7 @@ export function register(app: App, deps: ActionDeps): void {
     (listener: (args: RunButtonArgs) => Promise<void>) =>
     (args: ActionArgs): Promise<void> =>
       listener(args as RunButtonArgs);
+  const control = asButton(backfillControl(deps));
   const routes = new Map<string, (args: ActionArgs) => Promise<void>>([
     [MODAL_ACTION.flow, refresh],
     [MODAL_ACTION.when, refresh],
@@ -46,6 +49,7 @@ export function register(app: App, deps: ActionDeps): void {
     [HOME_TRIGGER_ACTION, asButton(openFormFromHome(deps))],
     [FULL_LOG_ACTION, asButton(showFullLog(deps))],
     [PREVIEW_TRIGGER_ACTION, asButton(triggerPreview(deps))],
+    ...Object.values(BACKFILL_ACTION).map((actionId) => [actionId, control] as const),
   ]);
   const actionIds = new RegExp(`^(?:${[...routes.keys()].map(escapeRegExp).join('|')})$`);
   app.action<BlockAction>(actionIds, async (args) => {
