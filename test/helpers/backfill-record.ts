@@ -34,7 +34,7 @@ export function backfillRecord(
     slackUserId: 'U_STARTER',
     identity: { userId: 'u100', orgId: 'o100', userName: 'ana.lopez' },
     flowId: 3377,
-    flowName: 'daily_sales',
+    flowName: 'daily load',
     owners: ['ana.lopez', 'bo.chen'],
     parameters: [{ key: 'REPLACE', value: 'ddee' }],
     order: 'oldest-first',
