@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { createHealthCheck } from './create-health-check';
 import type { AppDeps, ListenerDeps } from './slack/app-deps';
+import { type BackfillRunner, createBackfillRunner } from './slack/backfill-runner';
 import { boltLogger } from './slack/bolt-logger';
 import { checkSlackPayload } from './slack/intake/check-slack-body';
 import { createIntakeListener, MAX_BODY_BYTES } from './slack/intake/create-intake-listener';
@@ -73,6 +74,8 @@ export interface FlowTriggerApp {
   watcher: RunWatcher;
   /** Resumes trigger jobs whose worker died; started by `start()`, stopped by `stop()`. */
   recovery: JobRecovery;
+  /** Runs the started backfills; started by `start()`, stopped by `stop()`. */
+  backfills: BackfillRunner;
   /** Verifies the bot token (auth.test), then listens. Resolves with the HTTP port. */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, then waits up to `graceMs` for work in flight. */
@@ -196,6 +199,8 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     settings: deps.watch,
     // A trigger job that saved a watch has its lease's length to record the reply.
     replyGraceMs: recoveryOptions.leaseMs,
+    // The engine is built below, on the listeners' dependencies (it triggers through their path).
+    onBackfillRunEnded: (watch, view) => backfills.runEnded(watch, view),
   });
   const listenerDeps: ListenerDeps = {
     ...deps,
@@ -205,7 +210,11 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     slackTimeoutMs: slack.apiTimeoutMs,
     jobRunner: createJobRunnerState(recoveryOptions.leaseMs),
     maxAgeMs: recoveryOptions.maxAgeMs,
+    // Replaced at once below: the engine needs these very dependencies.
+    backfillEngine: undefined as unknown as BackfillRunner,
   };
+  const backfills = createBackfillRunner(listenerDeps, deps.backfillRunner);
+  listenerDeps.backfillEngine = backfills;
   const recovery = createJobRecovery(listenerDeps, recoveryOptions);
   registerCommands(app, listenerDeps);
   registerShortcuts(app, listenerDeps);
@@ -222,6 +231,7 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     app,
     watcher,
     recovery,
+    backfills,
     async start() {
       await app.init();
       let server: Server;
@@ -242,6 +252,8 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       watcher.start();
       // Resumes every trigger job a stopped (or killed) replica left unfinished.
       recovery.start();
+      // Resumes every backfill in the store, including those of replicas that stopped.
+      backfills.start();
       return { port };
     },
     async stop(graceMs = 10_000) {
@@ -255,7 +267,12 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       // the triggers in flight finish (a watch they still add stays in the store for the next start).
       // Job leases are handed back only once the triggers in flight are done with them.
       const drained = deps.inFlight.drain(graceMs);
-      const [finished] = await Promise.all([drained, watcher.stop(graceMs), recovery.stop(graceMs, drained)]);
+      const [finished] = await Promise.all([
+        drained,
+        watcher.stop(graceMs),
+        recovery.stop(graceMs, drained),
+        backfills.stop(graceMs),
+      ]);
       if (!finished) deps.logger.warn({ pending: deps.inFlight.size }, 'stopped with work still in flight');
     },
   };

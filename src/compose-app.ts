@@ -138,6 +138,8 @@ export interface AppOptions extends CoreOptions {
   auditRetentionDays?: number;
   /** BACKFILL_CAL_DT_OFFSET_DAYS and BACKFILL_MAX_RUNS; defaults where absent. */
   backfill?: AppDeps['backfill'];
+  /** The backfill engine's settings (tests: tickMs 0 and tick()); defaults where absent. */
+  backfillRunner?: AppDeps['backfillRunner'];
 }
 
 export interface AppAdapters extends CoreAdapters {
@@ -220,9 +222,11 @@ function createSlackApp(options: AppOptions, adapters: AppAdapters, core: CoreSe
     enosRequestTimeoutMs: options.enos.requestTimeoutMs,
     watch: options.watch,
     previews: store.previews,
+    backfills: store.backfills,
+    backfillPlans: store.backfillPlans,
+    ...(options.backfillRunner ? { backfillRunner: options.backfillRunner } : {}),
     ...(options.backfill ? { backfill: options.backfill } : {}),
     ...(adapters.policy ? { policy: adapters.policy } : {}),
-    backfills: store.backfills,
   });
 }
 

@@ -17,6 +17,7 @@ export type NewRunWatch = Pick<
   | 'reply'
   | 'private'
   | 'awaitingReply'
+  | 'backfill'
 >;
 
 /** The watch record of a run triggered at `now`: first poll and deadline from the policy. */

@@ -22,7 +22,9 @@ export type WhenSpec =
   /** `at 2026-11-30 14:00`, `on 2026-11-30 at 14:00`. */
   | { kind: 'date'; year: number; month: number; day: number; hour: number; minute: number; zone?: string }
   /** `in 10m`, `in 2h`, `in 1h30m`. */
-  | { kind: 'relative'; minutes: number; zone?: string };
+  | { kind: 'relative'; minutes: number; zone?: string }
+  /** An exact instant, never typed by a user: a backfill run's trigger time (src/slack/backfill-runner.ts). */
+  | { kind: 'epoch'; epochMs: number; zone?: string };
 
 export type WhenResult = { ok: true; when?: WhenSpec; next: number } | { ok: false; error: UsageError };
 

@@ -148,7 +148,8 @@ async function pollOnce(deps: PollWatchDeps, polled: RunWatch): Promise<PollResu
   const changed = view.phase !== watch.lastPhase || view.status !== watch.lastStatus;
   if (changed) await deps.reporter.update(watch, view);
   // Back to the shortest interval after a change: the next one often follows soon.
-  const step = changed ? 0 : watch.step + 1;
+  // A backfill's run is polled at the shortest interval: the next run waits for its end.
+  const step = changed || watch.backfill ? 0 : watch.step + 1;
   await deps.watches.put({
     ...watch,
     ...(view.flowName ? { flowName: view.flowName } : {}),
@@ -236,7 +237,8 @@ function watchHours(deps: PollWatchDeps): number {
  */
 async function finish(deps: PollWatchDeps, watch: RunWatch, view: RunView): Promise<void> {
   await deps.reporter.update(watch, view);
-  await deps.reporter.notify(watch, await withFailureLogs(deps, watch, view));
+  // A backfill's run ends in its progress reply, which shows no logs: none are read for it.
+  await deps.reporter.notify(watch, watch.backfill ? view : await withFailureLogs(deps, watch, view));
   await recordOutcome(deps, watch, {
     status: view.status ?? watch.lastStatus ?? 0,
     ...(view.gaveUp ? { gaveUp: true } : {}),

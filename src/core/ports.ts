@@ -339,6 +339,11 @@ export interface RunWatch {
   /** The last status seen, and the phase shown in the reply. */
   lastStatus?: number;
   lastPhase?: string;
+  /**
+   * The run is one of a backfill: polled at the shortest interval, and its end goes to the
+   * backfill (its progress reply), not to a message of its own.
+   */
+  backfill?: { teamId: string; id: string };
 }
 
 /**

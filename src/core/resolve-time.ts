@@ -76,6 +76,9 @@ export function resolveTime(spec: WhenSpec, ctx: TimeContext): TimeResult {
       return resolver.dayAt(spec.kind, spec);
     case 'date':
       return resolver.date(spec, spec);
+    case 'epoch':
+      // A backfill run: the instant planned and shown in its preview, in the past by design.
+      return resolver.result(spec.epochMs, { backdated: spec.epochMs < ctx.now - LIMITS.justPassedMs });
   }
 }
 

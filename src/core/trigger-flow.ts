@@ -196,6 +196,9 @@ function auditRecordOf(
     updatedAt: new Date(now).toISOString(),
     channelId: job.origin.channelId,
     outcome: 'pending',
+    ...(job.origin.backfill
+      ? { backfill: { id: job.origin.backfill.id, businessDate: job.origin.backfill.businessDate } }
+      : {}),
   };
 }
 
@@ -656,6 +659,7 @@ function newRunOf(
     channelId: facts.thread.channelId,
     threadTs: facts.thread.threadTs,
     private: facts.thread.private,
+    ...(job.origin.backfill ? { backfill: { teamId: job.origin.teamId, id: job.origin.backfill.id } } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export interface JobOrigin {
   source: AuditRecord['source'];
   /** The audit record this request repeats (Run again, Run it now), for the log. */
   again?: string;
+  /** One run of a backfill: reported only in the backfill's thread (src/slack/backfill-runner.ts). */
+  backfill?: { id: string; businessDate: string; threadTs?: string };
 }
 
 /** What was asked, as parsed from the command or the form. */

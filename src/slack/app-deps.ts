@@ -11,7 +11,9 @@ import type {
   PreviewStore,
   WatchStore,
 } from '../core/ports';
+import type { BackfillPlanStore } from '../core/stored-backfill-plan';
 import type { InFlight } from '../in-flight';
+import type { BackfillRunner, BackfillRunnerSettings } from './backfill-runner';
 import type { JobRunnerState, RecoveryOptions } from './job-runner';
 import type { PolicyGate } from './policy-gate';
 import type { RunWatcher, WatchSettings } from './run-watcher';
@@ -53,10 +55,12 @@ export interface AppDeps {
   previews: PreviewStore;
   /** POLICY_FILE in force (absent: no policy); swapped on SIGHUP. */
   policy?: PolicyGate;
-  /** Started backfills: their controls and views read them (absent: no backfill is shown). */
-  backfills?: BackfillStore;
-  /** Makes the backfill engine look at a backfill at once (a control was asked for). */
-  kickBackfill?: (teamId: string, backfillId: string) => void | Promise<void>;
+  /** Started backfills (src/core/backfill.ts). */
+  backfills: BackfillStore;
+  /** Previewed backfills, for their Start button. */
+  backfillPlans: BackfillPlanStore;
+  /** The backfill engine's settings; defaults where absent. */
+  backfillRunner?: Partial<BackfillRunnerSettings>;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */
@@ -73,6 +77,8 @@ export interface ListenerDeps extends AppDeps {
   jobRunner: JobRunnerState;
   /** RECOVERY_MAX_AGE_SECONDS in ms, resolved. */
   maxAgeMs: number;
+  /** Runs the started backfills; `kick` makes its next step happen at once (Start, a control). */
+  backfillEngine: BackfillRunner;
 }
 
 /*
@@ -109,18 +115,19 @@ export type TriggerPathDeps = Pick<
   | 'slackTimeoutMs'
   | 'watcher'
   | 'zoneOf'
+  | 'backfills'
+  | 'backfillPlans'
+  | 'backfillEngine'
 >;
 
 /** The slash command: the trigger path, plus the organization `link` defaults to. */
-export type CommandDeps = TriggerPathDeps &
-  Pick<ListenerDeps, 'defaultOrgId'> &
-  Pick<ListenerDeps, 'backfills'>;
+export type CommandDeps = TriggerPathDeps & Pick<ListenerDeps, 'defaultOrgId'>;
 
 /** The form (views): opened, refreshed and submitted; a submission triggers. */
 export type ViewDeps = TriggerPathDeps;
 
 /** The buttons (actions): Run again, Edit and run, Cancel, Refresh, the full log, the Home tab's form. */
-export type ActionDeps = TriggerPathDeps & Pick<ListenerDeps, 'backfills' | 'kickBackfill'>;
+export type ActionDeps = TriggerPathDeps;
 
 /** The global shortcut: opens the form. */
 export type ShortcutDeps = ViewDeps;

@@ -122,3 +122,6 @@ export const BACKFILL_ACTION = {
 
 /** The block holding a backfill's control buttons. */
 export const BACKFILL_ACTIONS_BLOCK = 'backfill_actions';
+
+/** A backfill preview's Start button: its value is the stored plan's id, nothing else. */
+export const BACKFILL_START_ACTION = 'backfill_start';

@@ -11,7 +11,8 @@ import {
   pollWatch,
   type RunReporter,
 } from '../core/poll-watch';
-import type { AuditStore, ClaimStore, Clock, EnosGateway, WatchStore } from '../core/ports';
+import type { AuditStore, ClaimStore, Clock, EnosGateway, RunWatch, WatchStore } from '../core/ports';
+import type { RunView } from '../core/run-view';
 import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../core/watch-policy';
 import { createRunReporter } from './run-reporter';
 
@@ -53,6 +54,11 @@ export interface RunWatcherOptions {
   settings?: Partial<WatchSettings>;
   /** How long a trigger job may take to record its reply before the watcher posts a new one. */
   replyGraceMs?: number;
+  /**
+   * Where the end of a backfill's run goes (the backfill engine's `runEnded`): such a run posts
+   * nothing of its own, its backfill's progress reply shows it.
+   */
+  onBackfillRunEnded?: (watch: RunWatch, view: RunView) => Promise<void>;
 }
 
 /** The run watcher of one replica. */
@@ -97,7 +103,10 @@ export function createRunWatcher(options: RunWatcherOptions): RunWatcher {
     policy: settings.policy,
     leaseMs: settings.leaseMs,
     serverZone: options.serverZone,
-    reporter: options.reporter ?? createRunReporter(requireClient(options.client), logger),
+    reporter: forBackfills(
+      options.reporter ?? createRunReporter(requireClient(options.client), logger),
+      options.onBackfillRunEnded,
+    ),
     ownerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     held,
     replyGraceMs: options.replyGraceMs,
@@ -207,6 +216,27 @@ export function createRunWatcher(options: RunWatcherOptions): RunWatcher {
         'could not record the run’s reply on its watch: the watcher posts a new one',
       );
     },
+  };
+}
+
+/** The reporter, except for a backfill's runs: their end goes to the backfill, nothing is posted. */
+function forBackfills(
+  reporter: RunReporter,
+  onBackfillRunEnded: RunWatcherOptions['onBackfillRunEnded'],
+): RunReporter {
+  const post = reporter.post?.bind(reporter);
+  return {
+    update: (watch, view) => (watch.backfill ? Promise.resolve() : reporter.update(watch, view)),
+    notify: (watch, view) =>
+      watch.backfill
+        ? (onBackfillRunEnded?.(watch, view) ?? Promise.resolve())
+        : reporter.notify(watch, view),
+    ...(post
+      ? {
+          post: (watch: RunWatch, view: RunView) =>
+            watch.backfill ? Promise.resolve(undefined) : post(watch, view),
+        }
+      : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { jobLeaseKey, runTriggerJob } from '../core/trigger-flow';
 import { type JobCommand, type JobOrigin, newTriggerJob, type TriggerJob } from '../core/trigger-job';
 import { BudgetExceededError, withinBudget } from '../core/within-budget';
 import type { TriggerPathDeps } from './app-deps';
+import { createBackfillRunReporter } from './backfill-run-reporter';
 import { DELIVERY_TTL_MS } from './claim-delivery';
 import { createSlackReporter } from './slack-reporter';
 import { triggerDepsFrom } from './trigger-deps';
@@ -111,14 +112,17 @@ export async function triggerFromSlack(deps: TriggerPathDeps, jobId: string, log
     const summary = await runTriggerJob(
       triggerDepsFrom(deps, jobLog),
       job,
-      createSlackReporter({
-        client: deps.slackClient,
-        channelId: origin.channelId,
-        slackUserId: origin.slackUserId,
-        teamDomain: origin.teamDomain,
-        respond,
-        logger: jobLog,
-      }),
+      // A backfill's run is shown only in the backfill's thread, whoever runs its job.
+      origin.backfill
+        ? createBackfillRunReporter(job, deps.claims, jobLog)
+        : createSlackReporter({
+            client: deps.slackClient,
+            channelId: origin.channelId,
+            slackUserId: origin.slackUserId,
+            teamDomain: origin.teamDomain,
+            respond,
+            logger: jobLog,
+          }),
     );
     jobLog.info(
       { ...summary, flowId: job.command.flowId, ...(origin.again ? { again: origin.again } : {}) },

@@ -77,6 +77,7 @@ export const runWatchSchema = z.object({
   errors: z.number().int().nonnegative(),
   lastStatus: z.number().int().optional(),
   lastPhase: z.string().optional(),
+  backfill: z.object({ teamId: z.string().min(1), id: z.string().min(1) }).optional(),
 }) satisfies z.ZodType<RunWatch>;
 
 const identitySchema = z.object({
@@ -119,6 +120,9 @@ export const triggerJobSchema = z.object({
     deliveryKey: z.string().min(1),
     source: z.enum(['command', 'modal', 'button', 'console']),
     again: z.string().optional(),
+    backfill: z
+      .object({ id: z.string().min(1), businessDate: z.string(), threadTs: z.string().optional() })
+      .optional(),
   }),
   command: z.object({
     flowId: z.number().int(),

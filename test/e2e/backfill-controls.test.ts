@@ -84,36 +84,52 @@ function told(responseUrlId: string): string {
 }
 
 describe('a backfill control click', () => {
-  it('from the starter: asks for the control, says it is being applied, and leaves the record to the engine', async () => {
+  it('from the starter: told privately, and the engine (kicked) applies it at once under the lease', async () => {
     t = await startTestApp();
-    const record = alicesBackfill();
+    // Between two runs: the engine has nothing to ask EnOS.
+    const record = alicesBackfill({
+      runs: alicesBackfill().runs.map((run, i) => (i === 1 ? { ...run, state: 'done' } : run)),
+    });
     await t.store.backfills.put(record);
     const said = told(await click(record, BACKFILL_ACTION.pause, ALICE.slackUserId));
-    expect(said).toContain('Pausing the backfill of flow *3377* · daily load');
-    expect(said).toContain('the progress reply in its thread shows it once it is applied');
-    expect(await t.store.backfills.takeControl(DEFAULT_TEAM_ID, record.id)).toEqual({
-      control: 'pause',
-      slackUserId: ALICE.slackUserId,
-      at: NOW,
+    expect(said).toBe(
+      ':hourglass_flowing_sand: Pausing the backfill of flow *3377* · daily load: the progress reply in its thread ' +
+        'shows it once it is applied.',
+    );
+    const paused = await t.store.backfills.get(DEFAULT_TEAM_ID, record.id);
+    expect(paused).toMatchObject({
+      status: 'paused',
+      runs: record.runs,
+      lastControl: { control: 'pause', slackUserId: ALICE.slackUserId, at: NOW },
     });
-    expect(await t.store.backfills.get(DEFAULT_TEAM_ID, record.id)).toEqual(record);
-    // Nothing in the channel or thread, and nothing asked of EnOS.
+    expect(await t.store.backfills.takeControl(DEFAULT_TEAM_ID, record.id)).toBeUndefined();
+    // The progress reply now offers Resume; nothing was posted, nothing asked of EnOS.
+    const edit = t.slack.callsOf('chat.update').at(-1);
+    expect(edit?.args).toMatchObject({ channel: record.progress?.channelId, ts: record.progress?.ts });
+    expect(JSON.stringify(edit?.args.blocks)).toContain(BACKFILL_ACTION.resume);
     expect(t.slack.callsOf('chat.postMessage')).toHaveLength(0);
-    expect(t.slack.callsOf('chat.update')).toHaveLength(0);
     expect(t.enos.requests).toHaveLength(0);
   });
 
-  it('from a linked owner of the flow who did not start it: accepted', async () => {
+  it('from a linked owner of the flow who did not start it: accepted and applied', async () => {
     t = await startTestApp();
-    const record = alicesBackfill({ slackUserId: CAROL.slackUserId, status: 'stopped' });
-    record.runs[1] = { ...record.runs[1]!, state: 'failed', failure: 'Task t1 failed' };
+    const record = alicesBackfill({ slackUserId: CAROL.slackUserId, status: 'paused' });
+    record.runs[1] = { ...record.runs[1]!, state: 'done' };
     await t.store.backfills.put(record);
-    const said = told(await click(record, BACKFILL_ACTION.retry, ALICE.slackUserId));
-    expect(said).toContain('Retrying the failed date of the backfill of flow *3377*');
-    expect(await t.store.backfills.takeControl(DEFAULT_TEAM_ID, record.id)).toMatchObject({
-      control: 'retry',
+    const said = told(await click(record, BACKFILL_ACTION.cancelRemaining, ALICE.slackUserId));
+    expect(said).toContain('Cancelling the remaining runs of the backfill of flow *3377*');
+    const cancelled = await t.store.backfills.get(DEFAULT_TEAM_ID, record.id);
+    expect(cancelled?.status).toBe('cancelled');
+    expect(cancelled?.runs.map((run) => run.state)).toEqual(['done', 'done', 'cancelled']);
+    expect(cancelled?.lastControl).toMatchObject({
+      control: 'cancel-remaining',
       slackUserId: ALICE.slackUserId,
     });
+    // The end is told once in the thread, mentioning whoever started it.
+    const end = t.slack.callsOf('chat.postMessage');
+    expect(end).toHaveLength(1);
+    expect(end[0]!.args.thread_ts).toBe(record.threadTs);
+    expect(textOf(end[0])).toContain(`<@${CAROL.slackUserId}>`);
   });
 
   it('from a linked user who is neither the starter nor an owner: refused privately, saying who may', async () => {
@@ -138,17 +154,22 @@ describe('a backfill control click', () => {
     expect(await t.store.backfills.takeControl(DEFAULT_TEAM_ID, record.id)).toBeUndefined();
   });
 
-  it('while another control waits: says whose, and asks for nothing more', async () => {
+  it('while another control waits (asked on another replica, not applied yet): says whose, asks nothing more', async () => {
     t = await startTestApp();
     const record = alicesBackfill();
     await t.store.backfills.put(record);
-    told(await click(record, BACKFILL_ACTION.pause, ALICE.slackUserId));
+    await t.store.backfills.requestControl(DEFAULT_TEAM_ID, record.id, {
+      control: 'pause',
+      slackUserId: ALICE.slackUserId,
+      at: NOW - 1_000,
+    });
     const said = told(await click(record, BACKFILL_ACTION.cancelAll, ALICE.slackUserId));
     expect(said).toContain(`<@${ALICE.slackUserId}> asked to pause the backfill of flow *3377*`);
     expect(said).toContain('it is being applied: nothing else was asked');
     expect(await t.store.backfills.takeControl(DEFAULT_TEAM_ID, record.id)).toMatchObject({
       control: 'pause',
     });
+    expect(await t.store.backfills.get(DEFAULT_TEAM_ID, record.id)).toEqual(record);
   });
 
   it('a stale button (the backfill moved on): told why, nothing asked', async () => {

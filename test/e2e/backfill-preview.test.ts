@@ -41,7 +41,7 @@ Each run is triggered at the flow’s own daily time, 01:00 server time (\`UTC+0
 \`2026-11-22\` → 2026-11-22 18:00 \`Europe/Berlin\` · 2026-11-23 01:00 server time (\`UTC+08:00\`)
 *Checks:* :white_check_mark: you are linked to EnOS user \`alice\`, an owner of this flow; neither you nor the flow is locked, and it has tasks. Each run is checked again when it is triggered.
 *Parameters, for every run:* \`REPLACE=ddee\` (new), \`keep=1\` (new)
-This version previews backfills only: starting one from Slack is not built yet, so nothing will run. To re-run one business date now, trigger the flow back-dated to its trigger time above (\`/flow-trigger help\`)."
+Nothing runs before you click Start (it works for 15 minutes, for you only). Each run is then triggered one after another, at least 61 s apart, each checked again; the progress is kept in one thread."
 `);
     // Get Flow was read as Alice; nothing ran and the channel saw nothing.
     expect(t.enos.requestsOf('flows.get').map((r) => r.query.userId)).toEqual(['u15426865866571']);
@@ -58,7 +58,7 @@ Each run is triggered at 09:30 \`UTC\`, as asked. \`\${cal_dt}\` = the trigger�
 \`2026-11-20\` → 2026-11-21 09:30 \`UTC\` · 2026-11-21 09:30 server time (\`UTC\`)
 *Checks:* :white_check_mark: you are linked to EnOS user \`alice\`, an owner of this flow; neither you nor the flow is locked, and it has tasks. Each run is checked again when it is triggered.
 *Parameters:* none given: every run uses the flow’s own values.
-This version previews backfills only: starting one from Slack is not built yet, so nothing will run. To re-run one business date now, trigger the flow back-dated to its trigger time above (\`/flow-trigger help\`)."
+Nothing runs before you click Start (it works for 15 minutes, for you only). Each run is then triggered one after another, at least 61 s apart, each checked again; the progress is kept in one thread."
 `);
     nothingTriggered();
   });

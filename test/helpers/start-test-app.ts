@@ -11,6 +11,7 @@
  * await t.stop();
  * ```
  */
+
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import type { Link } from '../../src/core/ports';
 import type { EnosClient } from '../../src/enos/create-enos-client';
 import type { InFlight } from '../../src/in-flight';
 import { createLogger } from '../../src/logger';
+import type { BackfillRunner, BackfillRunnerSettings } from '../../src/slack/backfill-runner';
 import type { JobRecovery, RecoveryOptions } from '../../src/slack/job-runner';
 import { loadPolicyGate, type PolicyFileGate } from '../../src/slack/policy-gate';
 import type { RunWatcher, WatchSettings } from '../../src/slack/run-watcher';
@@ -124,6 +126,8 @@ export interface TestAppOptions {
   policy?: string;
   /** The fake Slack's channels and user groups, known before the policy file is loaded. */
   directory?: Pick<FakeSlackApiOptions, 'channels' | 'userGroups'>;
+  /** The backfill engine. Default: no timer (`tickMs: 0`: tests call `backfills.tick()`). */
+  backfillRunner?: Partial<BackfillRunnerSettings>;
 }
 
 export interface TestApp {
@@ -154,6 +158,8 @@ export interface TestApp {
   tick(): ReturnType<RunWatcher['tick']>;
   /** One recovery pass over the trigger jobs due at the test clock's time. */
   recover(): ReturnType<JobRecovery['tick']>;
+  /** The backfill engine (tick() runs one pass at the test clock's time). */
+  backfills: BackfillRunner;
   /**
    * Dies like a killed process: the HTTP server and connections go, but the watcher releases no
    * lease and finishes nothing. The fakes and the store's data are left for a successor.
@@ -231,6 +237,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ...(options.backfill ? { backfill: options.backfill } : {}),
       watch: { tickMs: 0, leaseMs: 5000, ...options.watch },
       recovery: { tickMs: 0, leaseMs: 5000, ...options.recovery },
+      backfillRunner: { tickMs: 0, ...options.backfillRunner },
     },
     { logger, clock, newId: () => `attempt-${idTag}${++ids}`, ...(policy ? { policy } : {}) },
   );
@@ -288,6 +295,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     watcher: app.watcher,
     tick: () => app.watcher.tick(),
     recover: () => app.recovery.tick(),
+    backfills: app.backfills,
     async crash() {
       await app.app.stop();
       await composed.close();

@@ -2,6 +2,8 @@ import type { BackfillOnFailure, BackfillOrder } from '../../core/parse-backfill
 import type { BackfillPlan, BackfillTimeOfDay } from '../../core/plan-backfill';
 import type { EnosIdentity, Flow } from '../../core/ports';
 import type { PreviewParameter } from '../../core/preview-trigger';
+import { BACKFILL_PLAN_TTL_MS } from '../../core/stored-backfill-plan';
+import { BACKFILL_START_ACTION } from '../ids';
 import { inertCode } from './inert-text';
 import { code } from './mrkdwn';
 import { SLACK_LIMITS, sectionsOf, shorten } from './slack-limits';
@@ -19,6 +21,8 @@ export interface BackfillPreview {
   given: PreviewParameter[];
   /** The prerequisite checks' refusal as words, if one refuses (refusalText). */
   refusal?: string;
+  /** The stored plan's id (src/core/stored-backfill-plan.ts): the Start button's value. None: no button. */
+  startId?: string;
 }
 
 // Blocks besides the run list: summary, time of day, checks, parameters, the closing note.
@@ -69,9 +73,28 @@ export function backfillPreviewMessage(p: BackfillPreview): SlackMessage {
     ...sectionsOf(runLines, RUN_LIST_BLOCKS),
     section(shorten(checks)),
     ...sectionsOf([parameters], 2),
+    ...(p.startId === undefined || p.refusal
+      ? []
+      : [
+          {
+            type: 'actions' as const,
+            elements: [
+              {
+                type: 'button' as const,
+                action_id: BACKFILL_START_ACTION,
+                text: { type: 'plain_text' as const, text: `Start backfill (${runs})` },
+                style: 'primary' as const,
+                value: p.startId,
+              },
+            ],
+          },
+        ]),
     context(
-      'This version previews backfills only: starting one from Slack is not built yet, so nothing will run. ' +
-        'To re-run one business date now, trigger the flow back-dated to its trigger time above (`/flow-trigger help`).',
+      p.startId === undefined || p.refusal
+        ? 'Nothing will run from this preview. Fix what the checks say and preview it again.'
+        : `Nothing runs before you click Start (it works for ${BACKFILL_PLAN_TTL_MS / 60_000} minutes, for you only). ` +
+            'Each run is then triggered one after another, at least 61 s apart, each checked again; ' +
+            'the progress is kept in one thread.',
     ),
   ];
   return { text: summary, blocks };

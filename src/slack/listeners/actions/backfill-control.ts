@@ -66,7 +66,7 @@ export function backfillControl(deps: ActionDeps) {
         click.log.info({ backfillId, control }, 'backfill control asked for');
         await click.tell(controlAcceptedMessage(record, control));
         try {
-          await deps.kickBackfill?.(click.teamId, backfillId);
+          await deps.backfillEngine.kick(click.teamId, backfillId);
         } catch (error) {
           // The engine's next pass applies it all the same.
           click.log.warn({ err: error, backfillId }, 'could not kick the backfill engine');

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } f
 import type { ActionDeps } from '../../app-deps';
 import {
   BACKFILL_ACTION,
+  BACKFILL_START_ACTION,
   FULL_LOG_ACTION,
   HOME_TRIGGER_ACTION,
   MODAL_ACTION,
@@ -16,6 +17,7 @@ import type { RunButtonArgs } from './read-run-button';
 import { refreshTriggerModal } from './refresh-trigger-modal';
 import { runAgain } from './run-again';
 import { showFullLog } from './show-full-log';
+import { startBackfillButton } from './start-backfill-button';
 import { triggerPreview } from './trigger-preview';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -49,6 +51,7 @@ export function register(app: App, deps: ActionDeps): void {
     [HOME_TRIGGER_ACTION, asButton(openFormFromHome(deps))],
     [FULL_LOG_ACTION, asButton(showFullLog(deps))],
     [PREVIEW_TRIGGER_ACTION, asButton(triggerPreview(deps))],
+    [BACKFILL_START_ACTION, asButton(startBackfillButton(deps))],
     ...Object.values(BACKFILL_ACTION).map((actionId) => [actionId, control] as const),
   ]);
   const actionIds = new RegExp(`^(?:${[...routes.keys()].map(escapeRegExp).join('|')})$`);

@@ -2,6 +2,7 @@ import type { BackfillRequest } from '../../../core/parse-backfill';
 import { BACKFILL_DEFAULTS, planBackfill } from '../../../core/plan-backfill';
 import type { Flow } from '../../../core/ports';
 import { compareParameters } from '../../../core/preview-trigger';
+import { BACKFILL_PLAN_TTL_MS } from '../../../core/stored-backfill-plan';
 import { checkFailure, checkPrerequisites } from '../../../core/trigger-flow';
 import type { CommandDeps } from '../../app-deps';
 import { policyRefusalCheck } from '../../check-policy';
@@ -63,6 +64,34 @@ export async function answerBackfillPreview(
     reason === undefined
       ? undefined
       : refusalText({ kind: 'refused', reason, flowId: flow.flowId, flow, identity: link });
+  // The Start button carries only this id: what starts is what this preview shows, for its previewer.
+  let startId: string | undefined;
+  if (!refusal) {
+    startId = deps.newId();
+    await deps.backfillPlans.put(
+      {
+        id: startId,
+        teamId: who.teamId,
+        slackUserId: who.slackUserId,
+        channelId: who.channelId,
+        flowId: flow.flowId,
+        flowName: flow.flowName,
+        identity: { userId: link.userId, orgId: link.orgId, userName: link.userName },
+        runs: planned.plan.runs.map((run) => ({
+          businessDate: run.businessDate,
+          triggerTime: run.triggerTime,
+          local: run.local,
+        })),
+        order: request.order,
+        onFailure: request.onFailure,
+        parameters: request.parameters,
+        zone: planned.plan.zone,
+        serverZone: planned.plan.serverZone,
+        createdAt: deps.clock(),
+      },
+      BACKFILL_PLAN_TTL_MS,
+    );
+  }
   return backfillPreviewMessage({
     flow,
     identity: link,
@@ -71,5 +100,6 @@ export async function answerBackfillPreview(
     onFailure: request.onFailure,
     given: compareParameters(flow.parameters, request.parameters).given,
     ...(refusal ? { refusal } : {}),
+    ...(startId ? { startId } : {}),
   });
 }

@@ -298,7 +298,7 @@ async function runCommand(deps: CommandDeps, cmd: ParsedCommand, ctx: CommandCon
         await respond(ephemeral(backfillsNotLinkedMessage(deps.admins, deps.selfLink)));
         return;
       }
-      const records = (await deps.backfills?.listActive(teamId, BACKFILLS_LISTED)) ?? [];
+      const records = await deps.backfills.listActive(teamId, BACKFILLS_LISTED);
       await respond(ephemeral(backfillsMessage(records, { teamDomain: ctx.teamDomain })));
       return;
     }

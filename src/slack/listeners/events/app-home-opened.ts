@@ -78,7 +78,6 @@ async function liveEntry(deps: EventDeps, record: AuditRecord, link: Link | unde
 
 /** The caller's active backfills, newest first; none when the store cannot say (the tab still shows the rest). */
 async function backfillsOf(deps: EventDeps, teamId: string, slackUserId: string): Promise<BackfillRecord[]> {
-  if (!deps.backfills) return [];
   try {
     const active = await deps.backfills.listActive(teamId, HOME_BACKFILLS_READ);
     return active.filter((record) => record.slackUserId === slackUserId);
