@@ -135,11 +135,12 @@ export function applyBackfillControl(
         runs[index] = { ...stopped, state: 'skipped' };
         return { record: changed('running', runs, now) };
       }
-      // A new attempt: a new trigger job (backfillJobId(id, date, attempts)), nothing of the failed
-      // one kept but its trigger time. EnOS refuses the same flow twice within a minute: not before
-      // 61 s after the failed attempt's answer.
+      // A new attempt: pending again with the attempts made so far (the failed one counted); the
+      // engine adds one when it starts it, so its trigger job is a new one (backfillJobId(id, date,
+      // attempts + 1)). Nothing of the failed attempt is kept but its trigger time. EnOS refuses the
+      // same flow twice within a minute: not before 61 s after the failed attempt's answer.
       const { instanceId: _i, status: _s, answeredAt, endedAt: _e, failure: _f, ...planned } = stopped;
-      runs[index] = { ...planned, state: 'pending', attempts: stopped.attempts + 1 };
+      runs[index] = { ...planned, state: 'pending', attempts: stopped.attempts };
       const notBefore = answeredAt === undefined ? now : Math.max(now, answeredAt + BACKFILL_SPACING_MS);
       return { record: changed('running', runs, notBefore) };
     }

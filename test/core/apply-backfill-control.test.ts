@@ -92,7 +92,7 @@ describe('applyBackfillControl', () => {
   });
 
   describe('retry and skip', () => {
-    it('Retry: the failed run is pending again, one attempt more, nothing of the failed attempt kept', () => {
+    it('Retry: the failed run is pending again, its attempts kept (the engine adds the next), nothing else of the failed attempt', () => {
       const failed = backfillRun(1, 'failed', { status: 'FAIL', endedAt: 5_000, failure: 'Task t1 failed' });
       const record = backfillRecord(['done', 'failed', 'pending'], { status: 'stopped' });
       record.runs[1] = failed;
@@ -104,7 +104,7 @@ describe('applyBackfillControl', () => {
         triggerTime: failed.triggerTime,
         local: failed.local,
         state: 'pending',
-        attempts: 2,
+        attempts: 1,
       });
       expect(result.record.runs[2]).toEqual(record.runs[2]);
       expect(result.record.nextAt).toBe(NOW);
