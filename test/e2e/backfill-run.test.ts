@@ -166,3 +166,150 @@ describe('a backfill started from its preview', () => {
     expect(NOW).toBeLessThan(t.clock());
   });
 });
+
+/** Starts a backfill of `text` as Alice from its preview; returns nothing (the first run is triggered). */
+async function start(text: string) {
+  const { button } = await preview(text);
+  expect(await clickStart(button!.value)).toEqual([expect.stringContaining('Backfill started')]);
+}
+
+/** Lets the 61 s since the last answer pass, then runs a pass. */
+async function afterSpacing() {
+  t.clock.advance(61_000);
+  await t.backfills.tick();
+}
+
+describe('a failed run', () => {
+  it('stops the backfill (stop at the first failure): the thread says so, the next dates wait', async () => {
+    t = await startTestApp();
+    await start('3377 2026-11-20 to 2026-11-22');
+    await endRun(1);
+    await afterSpacing();
+    expect(triggers()).toHaveLength(2);
+    const second = t.enos.triggers[1]!.instanceId!;
+    await endRun(-1);
+    expect(lastProgress()).toContain(':octagonal_sign: Stopped at a failed run.');
+    expect(lastProgress()).toContain('1/3 done · 0 running · 1 failed');
+    expect(lastProgress()).toContain(`\`2026-11-21\` · \`${second}\` · :x: failed (\`FAIL\`)`);
+    const stopped = posts().at(-1)!;
+    expect(textOf(stopped)).toContain(
+      ':octagonal_sign: The run for business date `2026-11-21` failed, so the backfill stopped',
+    );
+    expect(textOf(stopped)).toContain('The run ended in EnOS with FAIL.');
+    // No more triggers, however long; the backfill stays active (Retry / Skip continue it).
+    t.clock.advance(10 * 60_000);
+    await t.backfills.tick();
+    expect(triggers()).toHaveLength(2);
+    const [record] = await t.store.backfills.listActive(DEFAULT_TEAM_ID, 5);
+    expect(record?.status).toBe('stopped');
+    expect(record?.runs.map((r) => [r.businessDate, r.state, r.attempts])).toEqual([
+      ['2026-11-20', 'done', 1],
+      ['2026-11-21', 'failed', 1],
+      ['2026-11-22', 'pending', 0],
+    ]);
+    // No end message yet: the caller is mentioned only at the end.
+    expect(posts().filter((p) => textOf(p).includes(':checkered_flag:'))).toEqual([]);
+  });
+
+  it('goes on with keep going, and the end says a run failed', async () => {
+    t = await startTestApp();
+    await start('3377 2026-11-20 to 2026-11-22 keep going');
+    await endRun(-1);
+    await afterSpacing();
+    expect(triggers()).toHaveLength(2);
+    expect(lastProgress()).toContain('0/3 done · 1 running (2026-11-21) · 1 failed');
+    await endRun(1);
+    await afterSpacing();
+    await endRun(1);
+    const end = posts().at(-1)!;
+    expect(textOf(end)).toBe(
+      `:checkered_flag: <@${ALICE.slackUserId}> the backfill of flow *3377* · daily load finished, with failed runs: 2/3 done · 0 running · 1 failed.`,
+    );
+    expect(triggers()).toHaveLength(3);
+  });
+
+  it('a refused check fails the run with its words (Alice no longer an owner)', async () => {
+    t = await startTestApp();
+    await start('3377 2026-11-20 to 2026-11-21');
+    await endRun(1);
+    t.enos.flow(3377)!.owner = 'bob';
+    await afterSpacing();
+    expect(triggers()).toHaveLength(1);
+    expect(lastProgress()).toContain('1/2 done · 0 running · 1 failed');
+    expect(textOf(posts().at(-1))).toContain('is not an owner of flow *3377*');
+  });
+
+  it('EnOS’s 62102 “repeatedly in 1 minute” is a wait: the same date is sent again 61 s later', async () => {
+    t = await startTestApp();
+    await start('3377 2026-11-20 to 2026-11-21');
+    await endRun(1);
+    t.enos.failNext('flows.updateAndTrigger', {
+      kind: 'enos-error',
+      code: 62102,
+      msg: 'Cannot create workflow instance, please do not trigger the same workflow repeatedly in 1 minute.',
+    });
+    await afterSpacing();
+    expect(triggers()).toHaveLength(2);
+    expect(lastProgress()).toContain('1/2 done · 0 running · 0 failed');
+    t.clock.advance(60_000);
+    await t.backfills.tick();
+    expect(triggers()).toHaveLength(2);
+    await afterSpacing();
+    expect(triggers()).toHaveLength(3);
+    expect(triggers()[2]!.body).toMatchObject({ triggerTime: triggerTimeOf('2026-11-21') });
+    expect(lastProgress()).toContain('1/2 done · 1 running (2026-11-21) · 0 failed');
+    const [record] = await t.store.backfills.listActive(DEFAULT_TEAM_ID, 5);
+    expect(record?.runs[1]).toMatchObject({ state: 'running', attempts: 2 });
+  });
+});
+
+describe('who may start, and one backfill per flow', () => {
+  it('refuses Start to anyone but the previewer, and starts nothing', async () => {
+    t = await startTestApp();
+    const { button } = await preview('3377 2026-11-20');
+    const told = await clickStart(button!.value, CAROL.slackUserId);
+    expect(told).toEqual([
+      expect.stringContaining(`:lock: This is <@${ALICE.slackUserId}>’s backfill preview`),
+    ]);
+    expect(triggers()).toEqual([]);
+    expect(posts()).toEqual([]);
+  });
+
+  it('refuses a second backfill of the same flow, with a link to the first one’s thread', async () => {
+    t = await startTestApp();
+    await start('3377 2026-11-20 to 2026-11-21');
+    const threadTs = posts()[0]!.args.thread_ts ?? posts()[1]!.args.thread_ts;
+    const { button } = await preview('3377 2026-11-10');
+    const told = await clickStart(button!.value);
+    expect(told).toEqual([
+      expect.stringContaining(':no_entry: Not started: flow *3377* already has a backfill in progress'),
+    ]);
+    expect(told[0]).toContain(`/archives/${DEFAULT_CHANNEL_ID}/p${String(threadTs).replace('.', '')}`);
+    expect(triggers()).toHaveLength(1);
+    expect(posts()).toHaveLength(2);
+  });
+
+  it('starts from the form’s modal (no channel, no response_url): the thread goes where the preview was asked', async () => {
+    t = await startTestApp();
+    const { button } = await preview('3377 2026-11-20');
+    await clickStart(button!.value, ALICE.slackUserId, 'modal');
+    expect(posts()[0]!.args.channel).toBe(DEFAULT_CHANNEL_ID);
+    expect(triggers()).toHaveLength(1);
+    // Told privately, in the conversation of the preview.
+    const [ephemeral] = t.slack.callsOf('chat.postEphemeral');
+    expect(ephemeral?.args).toMatchObject({ channel: DEFAULT_CHANNEL_ID, user: ALICE.slackUserId });
+    expect(textOf(ephemeral)).toContain('Backfill started');
+  });
+
+  it('refuses privately, saying how to invite the bot, where it cannot post', async () => {
+    t = await startTestApp();
+    const { button } = await preview('3377 2026-11-20');
+    t.slack.failNext('chat.postMessage', { error: 'not_in_channel' });
+    const told = await clickStart(button!.value);
+    expect(told).toEqual([expect.stringContaining('/invite @flow-trigger')]);
+    expect(triggers()).toEqual([]);
+    // The flow was not kept: a new Start goes.
+    const again = await preview('3377 2026-11-20');
+    expect(await clickStart(again.button!.value)).toEqual([expect.stringContaining('Backfill started')]);
+  });
+});
