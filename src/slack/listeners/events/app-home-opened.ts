@@ -18,9 +18,10 @@ const HOME_BACKFILLS_READ = 100;
 
 /**
  * Publishes the App Home tab when its user opens it: their link, the "Trigger a flow" button, the
- * backfills they started that are in progress, and their last triggers. The live status of each run comes from Get Flow Instance, asked for all of
- * them at once and each bounded in time; a run that does not answer in time, or already finished
- * (the watcher recorded its end), shows what the audit record holds.
+ * backfills they started that are in progress, and their last triggers. The live status of each
+ * run comes from Get Flow Instance, asked for all of them at once and each bounded in time; a run
+ * that does not answer in time, or already finished (the watcher recorded its end), shows what the
+ * audit record holds.
  */
 export function appHomeOpened(deps: EventDeps) {
   return async ({ event, body, client }: HomeOpenedArgs): Promise<void> => {
