@@ -62,8 +62,9 @@ export function endRun(record: BackfillRecord, index: number, status: number, no
     i === index
       ? {
           ...run,
-          // A run cancelled in EnOS stops the backfill as a failure does (Retry or Skip go on).
-          state: outcome === 'cancelled' ? ('failed' as const) : outcome,
+          // A run cancelled in EnOS stops the backfill as a failure does (Retry or Skip go on),
+          // unless the backfill itself was cancelled (Cancel all cancels it in EnOS).
+          state: outcome === 'cancelled' && record.status !== 'cancelled' ? ('failed' as const) : outcome,
           status: name,
           endedAt: now,
           ...(failure ? { failure } : {}),

@@ -51,7 +51,7 @@ export interface BackfillRunnerSettings {
 
 export const DEFAULT_BACKFILL_RUNNER_SETTINGS: BackfillRunnerSettings = {
   tickMs: 5_000,
-  leaseMs: 120_000,
+  leaseMs: 30_000,
   batchSize: 50,
   reconcileMs: 300_000,
 };
@@ -104,15 +104,28 @@ export function createBackfillRunner(
   let stopped = false;
   const inFlight = new Set<Promise<unknown>>();
 
-  /** Runs `work` under the backfill's lease; undefined when another pass holds it. */
+  /**
+   * Runs `work` under the backfill's lease, renewed while it runs (a step that triggers waits for
+   * EnOS); 'busy' when another pass holds it. A replica that dies loses it within `leaseMs`.
+   */
   async function underLease<T>(teamId: string, id: string, work: () => Promise<T>): Promise<T | 'busy'> {
     const key = backfillLeaseKey(teamId, id);
     const lease = await deps.claims.claim(key, ownerId, settings.leaseMs);
     if (!lease.claimed) return 'busy';
     held.add(key);
+    const renew = setInterval(
+      () => {
+        deps.claims.update(key, ownerId, settings.leaseMs).catch((error: unknown) => {
+          logger.warn({ err: error, key }, 'could not renew a backfill lease');
+        });
+      },
+      Math.max(100, Math.floor(settings.leaseMs / 3)),
+    );
+    renew.unref();
     try {
       return await work();
     } finally {
+      clearInterval(renew);
       held.delete(key);
       await deps.claims.release(key).catch((error: unknown) => {
         logger.warn({ err: error, key }, 'could not release a backfill lease; it expires by itself');
@@ -128,7 +141,8 @@ export function createBackfillRunner(
       const control = await deps.backfills.takeControl(teamId, id);
       if (control) record = await applyControl(record, control);
       if (!isActiveBackfill(record)) {
-        if (!record.endTold) await finish(record);
+        // Cancel remaining lets the running run finish: the end is told once it has.
+        if (!record.endTold && !record.runs.some((r) => r.state === 'running')) await finish(record);
         return;
       }
       const now = deps.clock();
@@ -429,10 +443,14 @@ export function createBackfillRunner(
               }
             : r,
         );
-        await record_(settleRun({ ...record, runs }, now, true), index);
+        const settled = settleRun({ ...record, runs }, now, true);
+        await record_(settled, index);
+        if (!isActiveBackfill(settled) && !settled.endTold) await finish(settled);
         return;
       }
-      await record_(endRun(record, index, status, now), index);
+      const ended = endRun(record, index, status, now);
+      await record_(ended, index);
+      if (!isActiveBackfill(ended) && !ended.endTold) await finish(ended);
     });
     return result === 'busy' ? 'busy' : 'done';
   }

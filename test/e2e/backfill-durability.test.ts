@@ -125,6 +125,70 @@ describe('a restart', () => {
   });
 });
 
+describe('a crash while a run’s trigger is in flight', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flow-trigger-backfill-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the next app finds the run EnOS made (List Flow Instances) and never sends that date again', async () => {
+    const shared = {
+      storeUrl: `sqlite://${join(dir, 'store.sqlite')}`,
+      keyPrefix: 'crash:',
+      slack,
+      enos,
+      clock,
+    };
+    const first = await startTestApp(shared);
+    await first.link(ALICE);
+    // EnOS carries out the trigger, but its answer comes too late for the first app.
+    enos.failNext('flows.updateAndTrigger', { kind: 'delay', ms: 1500 });
+    const res = await first.command('backfill 3377 2026-11-20 to 2026-11-21');
+    const [answer] = slack.responsesOf(res.responseUrlId).map((r) => r.body as { blocks: Block[] });
+    const value = answer?.blocks
+      .find((b) => b.type === 'actions')
+      ?.elements?.find((e) => e.action_id === BACKFILL_START_ACTION)?.value;
+    await sendInteraction(
+      first.baseUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({
+        user_id: ALICE.slackUserId,
+        actions: [{ action_id: BACKFILL_START_ACTION, value: value! }],
+        channel_id: DEFAULT_CHANNEL_ID,
+        response_url: slack.responseUrl('crash-start'),
+      }),
+    );
+    await enos.waitForRequest('flows.updateAndTrigger');
+    await first.crash();
+    expect(enos.triggers).toHaveLength(1);
+
+    // The dead app's leases lapse (the backfill's is the longest), then the next app takes over.
+    const second = await startTestApp(shared);
+    apps.push(second);
+    clock.advance(31_000);
+    await second.recover();
+    await second.backfills.tick();
+    expect(enos.requestsOf('flowInstances.search').length).toBeGreaterThan(0);
+    expect(enos.requestsOf('flows.updateAndTrigger')).toHaveLength(1);
+    const [record] = await second.store.backfills.listActive(DEFAULT_TEAM_ID, 5);
+    expect(record?.runs[0]).toMatchObject({
+      businessDate: '2026-11-20',
+      state: 'running',
+      attempts: 1,
+      instanceId: enos.triggers[0]!.instanceId,
+    });
+    // It goes on from there: its end, then the next date, once each.
+    enos.setInstanceStatus(enos.triggers[0]!.instanceId!, 1);
+    clock.advance(61_000);
+    await second.tick();
+    await second.backfills.tick();
+    expect(triggeredDates()).toEqual(['2026-11-20', '2026-11-21']);
+  });
+});
+
 describe('two replicas on one Redis', () => {
   let redis: RedisServer;
   beforeEach(async () => {

@@ -121,9 +121,15 @@ describe('a backfill started from its preview', () => {
     expect(triggers()).toHaveLength(2);
     expect(triggers()[1]!.body).toMatchObject({ triggerTime: triggerTimeOf('2026-11-21') });
 
-    // Run 2 runs long: 61 s is not enough, its end is awaited.
-    t.clock.advance(120_000);
-    await t.backfills.tick();
+    // Run 2 runs long: 61 s is not enough, its end is awaited; it is polled every 15 s, no backoff.
+    const polls = () => t.enos.requestsOf('flowInstances.get').length;
+    const before = polls();
+    for (let i = 1; i <= 8; i += 1) {
+      t.clock.advance(15_000);
+      await t.tick();
+      await t.backfills.tick();
+      expect(polls()).toBe(before + i);
+    }
     expect(triggers()).toHaveLength(2);
     await endRun(1);
     // Ended more than 61 s after its answer: the next one at once.
@@ -143,6 +149,9 @@ describe('a backfill started from its preview', () => {
       `:checkered_flag: <@${ALICE.slackUserId}> the backfill of flow *3377* · daily load finished: 3/3 done · 0 running · 0 failed.`,
     );
     expect(lastProgress()).toContain('3/3 done');
+    expect(lastProgress()).toContain(':checkered_flag: Finished.');
+    // One edit per run state change (triggered, ended: 3 × 2), and one at the end.
+    expect(progressEdits()).toHaveLength(7);
     expect(t.slack.callsOf('chat.postEphemeral')).toEqual([]);
 
     // The record, and the audit records of its runs (one per date, marked as backfill runs).
@@ -192,10 +201,12 @@ describe('a failed run', () => {
     expect(lastProgress()).toContain('1/3 done · 0 running · 1 failed');
     expect(lastProgress()).toContain(`\`2026-11-21\` · \`${second}\` · :x: failed (\`FAIL\`)`);
     const stopped = posts().at(-1)!;
-    expect(textOf(stopped)).toContain(
-      ':octagonal_sign: The run for business date `2026-11-21` failed, so the backfill stopped',
+    expect(stopped.args.thread_ts).toBe(posts()[1]!.args.thread_ts);
+    expect(textOf(stopped)).toBe(
+      `:octagonal_sign: <@${ALICE.slackUserId}> the backfill of flow *3377* · daily load stopped: the run for ` +
+        'business date `2026-11-21` failed (it stops at the first failed run). The run ended in EnOS with FAIL. ' +
+        'Retry that date or skip it with the buttons of the progress reply; 1 other date waits.',
     );
-    expect(textOf(stopped)).toContain('The run ended in EnOS with FAIL.');
     // No more triggers, however long; the backfill stays active (Retry / Skip continue it).
     t.clock.advance(10 * 60_000);
     await t.backfills.tick();
@@ -207,8 +218,9 @@ describe('a failed run', () => {
       ['2026-11-21', 'failed', 1],
       ['2026-11-22', 'pending', 0],
     ]);
-    // No end message yet: the caller is mentioned only at the end.
+    // The stop is the one message that mentions the caller: no other end message.
     expect(posts().filter((p) => textOf(p).includes(':checkered_flag:'))).toEqual([]);
+    expect(posts()).toHaveLength(3);
   });
 
   it('goes on with keep going, and the end says a run failed', async () => {

@@ -71,16 +71,21 @@ export function backfillProgressReply(record: BackfillRecord): SlackMessage {
   return { text: message.text, blocks: [...blocks, ...backfillControlBlocks(record)] };
 }
 
-/** Said in the thread when a failed run stops the backfill. */
+/**
+ * Said in the thread when a failed run stops the backfill: an end (docs/product.md), so it mentions
+ * the caller; Retry or Skip continues it.
+ */
 export function backfillStoppedMessage(
   record: BackfillRecord,
   businessDate: string,
   failure: string,
 ): SlackMessage {
+  const waiting = record.runs.filter((r) => r.state === 'pending').length;
   return textMessage(
-    `:octagonal_sign: The run for business date ${inertCode(businessDate)} failed, so the backfill stopped ` +
-      `(it stops at the first failed run). ${failure} Retry that date or skip it with the buttons of the ` +
-      `progress reply; the other ${record.runs.filter((r) => r.state === 'pending').length} dates wait.`,
+    `:octagonal_sign: ${userMention(record.slackUserId)} the backfill of flow ${flowLabel(record.flowId, record.flowName)} ` +
+      `stopped: the run for business date ${inertCode(businessDate)} failed (it stops at the first failed run). ` +
+      `${failure} Retry that date or skip it with the buttons of the progress reply; ` +
+      `${waiting === 1 ? '1 other date waits' : `${waiting} other dates wait`}.`,
   );
 }
 
