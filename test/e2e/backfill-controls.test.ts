@@ -49,8 +49,13 @@ function alicesBackfill(overrides: Partial<BackfillRecord> = {}): BackfillRecord
 
 let clicks = 0;
 /** Clicks a control of the record's progress reply (its buttons as built for it) as `user`. */
-async function click(record: BackfillRecord, actionId: string, user: string): Promise<string> {
-  const responseUrlId = `click-${++clicks}`;
+async function click(
+  record: BackfillRecord,
+  actionId: string,
+  user: string,
+  redelivery?: { triggerId: string; responseUrlId: string },
+): Promise<string> {
+  const responseUrlId = redelivery?.responseUrlId ?? `click-${++clicks}`;
   const actions = backfillControlBlocks(record)[0] as types.ActionsBlock | undefined;
   const button = actions?.elements.find((e) => 'action_id' in e && e.action_id === actionId) as
     | types.Button
@@ -66,6 +71,7 @@ async function click(record: BackfillRecord, actionId: string, user: string): Pr
       message_ts: record.progress?.ts,
       thread_ts: record.threadTs,
       response_url: t.slack.responseUrl(responseUrlId),
+      ...(redelivery ? { trigger_id: redelivery.triggerId } : {}),
     }),
   );
   expect(res.status).toBe(200);
@@ -192,6 +198,20 @@ describe('a backfill control click', () => {
     expect(told(await click(ended, BACKFILL_ACTION.pause, ALICE.slackUserId))).toContain(
       'This backfill has finished: nothing is left to control.',
     );
+  });
+
+  it('delivered twice (Socket Mode redelivers): answered and asked for once', async () => {
+    t = await startTestApp();
+    const record = alicesBackfill({ status: 'paused' });
+    record.runs[1] = { ...record.runs[1]!, state: 'done' };
+    await t.store.backfills.put(record);
+    const once = { triggerId: '1111111111.2222222222.abcdef', responseUrlId: 'twice' };
+    await click(record, BACKFILL_ACTION.resume, ALICE.slackUserId, once);
+    await click(record, BACKFILL_ACTION.resume, ALICE.slackUserId, once);
+    expect(told('twice')).toContain('Resuming the backfill of flow *3377*');
+    expect((await t.store.backfills.get(DEFAULT_TEAM_ID, record.id))?.lastControl).toMatchObject({
+      control: 'resume',
+    });
   });
 
   it('of a backfill not in the store (or of another team): says it has no record of it', async () => {
