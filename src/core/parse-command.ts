@@ -39,14 +39,16 @@ export type ParsedCommand =
   /** `backfill 3377 2026-11-01 to 2026-11-07 …`: a preview of the runs (src/core/parse-backfill.ts). */
   | { kind: 'backfill'; backfill: BackfillRequest }
   /** `preview <trigger>`: every check and the exact request, nothing sent (docs/product.md, "Preview"). */
-  | { kind: 'preview'; flowId: number; when: WhenSpec; parameters: FlowParameter[] };
+  | { kind: 'preview'; flowId: number; when: WhenSpec; parameters: FlowParameter[] }
+  /** `backfills`: the team's active backfills (docs/product.md, "Backfill"). */
+  | { kind: 'backfills' };
 
 export type ParseResult = { ok: true; command: ParsedCommand } | { ok: false; error: UsageError };
 
 const EXAMPLE = TRIGGER_EXAMPLE;
 const LINK_FORM = '`link @user enosUserId enosUserName [orgId]`, like `link @ana u15426865866571 ana.lopez`';
 const COMMANDS =
-  '`help`, `whoami`, `status`, `history`, `preview`, `backfill`, `policy`, `link`, `unlink`, `links`';
+  '`help`, `whoami`, `status`, `history`, `preview`, `backfill`, `backfills`, `policy`, `link`, `unlink`, `links`';
 
 // Slack member IDs: U… for users, W… for Enterprise Grid users. EnOS IDs are u…/o… and digits.
 const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
@@ -92,6 +94,8 @@ export function parseCommand(text: string): ParseResult {
     }
     case 'policy':
       return parsePolicyCommand(args);
+    case 'backfills':
+      return noArguments(first, args) ?? success({ kind: 'backfills' });
   }
   if (keyword !== undefined && /^\d+$/.test(keyword)) {
     const trigger = parseTrigger(tokens);

@@ -132,11 +132,12 @@ export type ActionDeps = TriggerPathDeps;
 /** The global shortcut: opens the form. */
 export type ShortcutDeps = ViewDeps;
 
-/** The Home tab (app_home_opened): the caller's link, recent triggers and live run states. */
+/** The Home tab (app_home_opened): the caller's link, active backfills, recent triggers and live run states. */
 export type EventDeps = Pick<
   ListenerDeps,
   'admins' | 'audit' | 'clock' | 'enos' | 'enosServerZone' | 'inFlight' | 'links' | 'logger' | 'selfLink'
->;
+> &
+  Pick<ListenerDeps, 'backfills'>;
 
 /** The form's flow search (block_suggestion). */
 export type OptionDeps = Pick<ListenerDeps, 'enos' | 'links' | 'logger'>;

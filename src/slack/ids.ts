@@ -132,5 +132,21 @@ export const TRIGGER_MODAL_RESULT_CALLBACK = 'trigger_flow_modal_result';
 /** The Back button of that view: the form again, with what the user had entered (kept in its metadata). */
 export const FORM_BACK_ACTION = 'form_back';
 
+/**
+ * The control buttons of a backfill's progress reply (src/slack/ui/backfill-controls.ts); their
+ * value is the backfill's id only, the team is the payload's.
+ */
+export const BACKFILL_ACTION = {
+  pause: 'backfill_pause',
+  resume: 'backfill_resume',
+  cancelRemaining: 'backfill_cancel_remaining',
+  cancelAll: 'backfill_cancel_all',
+  retry: 'backfill_retry',
+  skip: 'backfill_skip',
+} as const;
+
+/** The block holding a backfill's control buttons. */
+export const BACKFILL_ACTIONS_BLOCK = 'backfill_actions';
+
 /** A backfill preview's Start button: its value is the stored plan's id, nothing else. */
 export const BACKFILL_START_ACTION = 'backfill_start';

@@ -56,6 +56,8 @@ describe('parseCommand: commands other than trigger', () => {
     ['whoami', { kind: 'whoami' }],
     ['WhoAmI', { kind: 'whoami' }],
     ['links', { kind: 'links' }],
+    ['backfills', { kind: 'backfills' }],
+    ['BACKFILLS', { kind: 'backfills' }],
     ['link me', { kind: 'link-self' }],
     ['LINK ME', { kind: 'link-self' }],
     ['status 3377-20261127140000', { kind: 'status', instanceId: '3377-20261127140000' }],
@@ -123,6 +125,7 @@ describe('parseCommand: commands other than trigger', () => {
     ['policy 3377 3378', '3378', /one argument too many/],
     ['whoami now', 'now', /takes nothing after it/],
     ['links all', 'all', /takes nothing after it/],
+    ['backfills 3377', '3377', /takes nothing after it/],
   ])('%j is a usage error naming %j', (text, token, message) => {
     const error = usage(text);
     expect(error.token).toBe(token);
@@ -190,7 +193,7 @@ describe('parseCommand: flow id', () => {
     });
     expect(usage('at 14:00 REPLACE=ddee').message).toMatch(/The flow id is missing/);
     expect(usage('trigger 3377').message).toMatchInlineSnapshot(
-      `"\`trigger\` is neither a flow id nor a command. Expected a flow id (a number), like \`/flow-trigger 3377 at 14:00 REPLACE=ddee\`, or one of \`help\`, \`whoami\`, \`status\`, \`history\`, \`preview\`, \`backfill\`, \`policy\`, \`link\`, \`unlink\`, \`links\`."`,
+      `"\`trigger\` is neither a flow id nor a command. Expected a flow id (a number), like \`/flow-trigger 3377 at 14:00 REPLACE=ddee\`, or one of \`help\`, \`whoami\`, \`status\`, \`history\`, \`preview\`, \`backfill\`, \`backfills\`, \`policy\`, \`link\`, \`unlink\`, \`links\`."`,
     );
     expect(usage('-3377').token).toBe('-3377');
     expect(usage('3377.5').token).toBe('3377.5');

@@ -39,14 +39,16 @@ function whereLine(record: AuditRecord, teamDomain: string | undefined): string 
   return parts.join(' · ');
 }
 
-/** Two lines of mrkdwn: what and when (and who, with `who`), then where. */
+/** Two lines of mrkdwn: what (a backfill run names its business date) and when (and who, with `who`), then where. */
 export function attemptLine(
   record: AuditRecord,
   options: { live?: RunView; who?: boolean; teamDomain?: string } = {},
 ): string {
   const who = options.who ? ` by ${userMention(record.slackUserId)}` : '';
+  // A run of a backfill (src/core/backfill.ts) says which business date it ran for.
+  const backfill = record.backfill ? ` · backfill ${code(record.backfill.businessDate)}` : '';
   const first =
-    `${attemptBadge(record, options.live)} · flow ${flowLabel(record.flowId, record.flowName)}${who} · ` +
+    `${attemptBadge(record, options.live)} · flow ${flowLabel(record.flowId, record.flowName)}${backfill}${who} · ` +
     `${instant(Date.parse(record.requestedAt))}`;
   const where = whereLine(record, options.teamDomain);
   return where === '' ? first : `${first}\n${where}`;

@@ -39,6 +39,7 @@ export function helpMessage(admins: string[], selfLink: boolean): SlackMessage {
           '• `/flow-trigger preview 3377 at 14:00 REPLACE=ddee`: every check and the exact request, nothing sent; then Trigger\n' +
           '• `/flow-trigger status <instanceId>`: how a run is doing, from EnOS\n' +
           '• `/flow-trigger history [flowId]`: the last 10 trigger attempts\n' +
+          '• `/flow-trigger backfills`: the backfills in progress, with their threads\n' +
           '• `/flow-trigger policy [flowId]`: what the policy file lets you run, from where\n' +
           '• `/flow-trigger whoami`: your linked EnOS user\n' +
           (selfLink ? '• `/flow-trigger link me`: link yourself, by your Slack email\n' : '') +

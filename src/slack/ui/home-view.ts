@@ -1,11 +1,13 @@
 import type { types } from '@slack/bolt';
+import type { BackfillRecord } from '../../core/backfill';
 import type { AuditRecord, Link } from '../../core/ports';
 import type { RunView } from '../../core/run-view';
 import { HOME_TRIGGER_ACTION } from '../ids';
 import { attemptLine } from './attempt-line';
+import { backfillLine } from './backfills-message';
 import { code, userMention } from './mrkdwn';
 import { instant } from './run-status-text';
-import { fitBlocks, SLACK_LIMITS } from './slack-limits';
+import { fitBlocks, SLACK_LIMITS, sectionsOf } from './slack-limits';
 import { context, section } from './slack-message';
 
 /** One of the caller's recent triggers, with its live status when EnOS answered in time. */
@@ -22,7 +24,12 @@ export interface HomeViewInput {
   entries: HomeEntry[];
   /** Epoch ms the statuses were read. */
   now: number;
+  /** The caller's active backfills (started by them), newest first. */
+  backfills?: BackfillRecord[];
 }
+
+/** Blocks the backfills may take, so that the last triggers always have room in the tab. */
+const HOME_BACKFILL_BLOCKS = 10;
 
 function linkText(input: HomeViewInput): string {
   const { link } = input;
@@ -41,8 +48,9 @@ function linkText(input: HomeViewInput): string {
 }
 
 /**
- * The App Home tab: the caller's EnOS link, a button to the trigger form, and their last triggers
- * with the status of each run as EnOS reported it when the tab was opened.
+ * The App Home tab: the caller's EnOS link, a button to the trigger form, the backfills they started
+ * that are in progress (when any), and their last triggers with the status of each run as EnOS
+ * reported it when the tab was opened.
  */
 export function homeView(input: HomeViewInput): types.HomeView {
   const blocks: types.KnownBlock[] = [
@@ -60,8 +68,19 @@ export function homeView(input: HomeViewInput): types.HomeView {
       ],
     },
     { type: 'divider' },
-    section('*Your last triggers*'),
   ];
+  const backfills = input.backfills ?? [];
+  if (backfills.length > 0) {
+    blocks.push(
+      section('*Your backfills in progress*'),
+      ...sectionsOf(
+        backfills.map((record) => backfillLine(record)),
+        HOME_BACKFILL_BLOCKS,
+      ),
+      { type: 'divider' },
+    );
+  }
+  blocks.push(section('*Your last triggers*'));
   if (input.entries.length === 0) {
     blocks.push(context('You have not triggered a flow yet. `/flow-trigger help` shows how.'));
   } else {

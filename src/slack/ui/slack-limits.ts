@@ -16,6 +16,8 @@ export const SLACK_LIMITS = {
   optionText: 75,
   initialValue: 3000,
   buttonValue: 2000,
+  /** A button's text (plain_text). */
+  buttonText: 75,
 } as const;
 
 /** The tail of a shortened list. */

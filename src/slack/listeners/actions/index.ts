@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ActionDeps } from '../../app-deps';
 import {
+  BACKFILL_ACTION,
   BACKFILL_START_ACTION,
   FORM_BACK_ACTION,
   FULL_LOG_ACTION,
@@ -10,6 +11,7 @@ import {
   RUN_ACTION,
 } from '../../ids';
 import { backToForm } from './back-to-form';
+import { backfillControl } from './backfill-control';
 import { cancelRun } from './cancel-run';
 import { editAndRun } from './edit-and-run';
 import { openFormFromHome } from './open-form-from-home';
@@ -40,6 +42,7 @@ export function register(app: App, deps: ActionDeps): void {
     (listener: (args: RunButtonArgs) => Promise<void>) =>
     (args: ActionArgs): Promise<void> =>
       listener(args as RunButtonArgs);
+  const control = asButton(backfillControl(deps));
   const routes = new Map<string, (args: ActionArgs) => Promise<void>>([
     [MODAL_ACTION.flow, refresh],
     [MODAL_ACTION.when, refresh],
@@ -53,6 +56,7 @@ export function register(app: App, deps: ActionDeps): void {
     [MODAL_ACTION.mode, refresh],
     [FORM_BACK_ACTION, backToForm(deps)],
     [BACKFILL_START_ACTION, asButton(startBackfillButton(deps))],
+    ...Object.values(BACKFILL_ACTION).map((actionId) => [actionId, control] as const),
   ]);
   const actionIds = new RegExp(`^(?:${[...routes.keys()].map(escapeRegExp).join('|')})$`);
   app.action<BlockAction>(actionIds, async (args) => {

@@ -8,6 +8,7 @@ import type { CommandDeps } from '../../app-deps';
 import { claimDelivery } from '../../claim-delivery';
 import { enqueueJob } from '../../job-runner';
 import { acceptTrigger, type Intake, withdrawTrigger } from '../../trigger-from-slack';
+import { backfillsMessage, backfillsNotLinkedMessage } from '../../ui/backfills-message';
 import { helpMessage } from '../../ui/help-message';
 import { historyMessage, historyNotLinkedMessage } from '../../ui/history-message';
 import { inertMessage } from '../../ui/inert-text';
@@ -32,6 +33,8 @@ type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** `/flow-trigger history`: the caller's and this conversation's last attempts (or of one flow). */
 const HISTORY_LENGTH = 10;
+/** `/flow-trigger backfills`: at most this many active backfills are read (one per flow at a time). */
+const BACKFILLS_LISTED = 100;
 
 const ephemeral = (message: SlackMessage): RespondArguments => ({
   response_type: 'ephemeral',
@@ -288,6 +291,17 @@ async function runCommand(deps: CommandDeps, cmd: ParsedCommand, ctx: CommandCon
     case 'policy':
       await respond(ephemeral(await answerPolicy(deps, { teamId, slackUserId: actorId }, cmd.flowId)));
       return;
+    case 'backfills': {
+      // Like history: who started what, and threads, only to someone who may trigger flows.
+      const link = await deps.links.get(teamId, actorId);
+      if (!link) {
+        await respond(ephemeral(backfillsNotLinkedMessage(deps.admins, deps.selfLink)));
+        return;
+      }
+      const records = await deps.backfills.listActive(teamId, BACKFILLS_LISTED);
+      await respond(ephemeral(backfillsMessage(records, { teamDomain: ctx.teamDomain })));
+      return;
+    }
     case 'help':
     case 'modal':
       return;

@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { BackfillRecord } from '../../../core/backfill';
 import type { AuditRecord, Link } from '../../../core/ports';
 import { runViewOf } from '../../../core/run-view';
 import { withinBudget } from '../../../core/within-budget';
@@ -12,12 +13,15 @@ type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewar
 export const HOME_TRIGGERS = 10;
 /** How long the tab waits for EnOS's live statuses before showing the stored ones. */
 export const HOME_STATUS_BUDGET_MS = 2000;
+/** Active backfills read for the tab (the team's, one per flow at a time); the caller's are shown. */
+const HOME_BACKFILLS_READ = 100;
 
 /**
- * Publishes the App Home tab when its user opens it: their link, the "Trigger a flow" button, and
- * their last triggers. The live status of each run comes from Get Flow Instance, asked for all of
- * them at once and each bounded in time; a run that does not answer in time, or already finished
- * (the watcher recorded its end), shows what the audit record holds.
+ * Publishes the App Home tab when its user opens it: their link, the "Trigger a flow" button, the
+ * backfills they started that are in progress, and their last triggers. The live status of each
+ * run comes from Get Flow Instance, asked for all of them at once and each bounded in time; a run
+ * that does not answer in time, or already finished (the watcher recorded its end), shows what the
+ * audit record holds.
  */
 export function appHomeOpened(deps: EventDeps) {
   return async ({ event, body, client }: HomeOpenedArgs): Promise<void> => {
@@ -28,9 +32,10 @@ export function appHomeOpened(deps: EventDeps) {
     const log = deps.logger.child({ team: teamId, user: slackUserId, listener: 'app-home' });
     await deps.inFlight.run(async () => {
       try {
-        const [link, records] = await Promise.all([
+        const [link, records, backfills] = await Promise.all([
           deps.links.get(teamId, slackUserId),
           deps.audit.listRecent(teamId, { slackUserId, limit: HOME_TRIGGERS }),
+          backfillsOf(deps, teamId, slackUserId),
         ]);
         // Live statuses are asked as the caller's CURRENT link: after unlink (or a new link) the
         // tab must not keep calling EnOS as the EnOS user of old records.
@@ -41,6 +46,7 @@ export function appHomeOpened(deps: EventDeps) {
           selfLink: deps.selfLink,
           entries,
           now: deps.clock(),
+          backfills,
         });
         await retryRateLimited(() => client.views.publish({ user_id: slackUserId, view }));
       } catch (error) {
@@ -68,5 +74,16 @@ async function liveEntry(deps: EventDeps, record: AuditRecord, link: Link | unde
   } catch (error) {
     deps.logger.debug({ err: error, instanceId: record.instanceId }, 'no live status for the Home tab');
     return { record };
+  }
+}
+
+/** The caller's active backfills, newest first; none when the store cannot say (the tab still shows the rest). */
+async function backfillsOf(deps: EventDeps, teamId: string, slackUserId: string): Promise<BackfillRecord[]> {
+  try {
+    const active = await deps.backfills.listActive(teamId, HOME_BACKFILLS_READ);
+    return active.filter((record) => record.slackUserId === slackUserId);
+  } catch (error) {
+    deps.logger.warn({ err: error, team: teamId }, 'no backfills for the Home tab');
+    return [];
   }
 }
