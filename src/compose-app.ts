@@ -222,6 +222,7 @@ function createSlackApp(options: AppOptions, adapters: AppAdapters, core: CoreSe
     previews: store.previews,
     ...(options.backfill ? { backfill: options.backfill } : {}),
     ...(adapters.policy ? { policy: adapters.policy } : {}),
+    approvals: store.approvals,
   });
 }
 

@@ -1,6 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { ApprovalPayload, ApprovalRequest } from '../core/approval-request';
 import type {
+  ApprovalStore,
   AuditStore,
   ClaimStore,
   Clock,
@@ -52,6 +54,17 @@ export interface AppDeps {
   previews: PreviewStore;
   /** POLICY_FILE in force (absent: no policy); swapped on SIGHUP. */
   policy?: PolicyGate;
+  /** Requests waiting for approval (absent: a request that needs approval is refused). */
+  approvals?: ApprovalStore;
+  /**
+   * Starts a backfill once its approval request is approved (wired by the backfill engine; absent:
+   * the thread says that it cannot start in this build).
+   */
+  onBackfillApproved?: (
+    payload: Extract<ApprovalPayload, { kind: 'backfill' }>,
+    approvers: string[],
+    request: ApprovalRequest,
+  ) => Promise<void>;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */
@@ -104,6 +117,8 @@ export type TriggerPathDeps = Pick<
   | 'slackTimeoutMs'
   | 'watcher'
   | 'zoneOf'
+  | 'approvals'
+  | 'onBackfillApproved'
 >;
 
 /** The slash command: the trigger path, plus the organization `link` defaults to. */

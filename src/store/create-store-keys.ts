@@ -26,6 +26,10 @@ export interface StoreKeys {
   jobIndex(): string;
   /** One previewed trigger (keyv), for its Trigger button. */
   preview(teamId: string, id: string): string;
+  /** One approval request (keyv). */
+  approval(id: string): string;
+  /** The pending approval requests: members are request IDs, scored by their deadline. */
+  approvalIndex(): string;
 }
 
 /**
@@ -49,5 +53,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     job: (jobId) => `${prefix}job:${id(jobId)}`,
     jobIndex: () => `${prefix}job-index`,
     preview: (teamId, previewId) => `${prefix}preview:${id(teamId)}:${id(previewId)}`,
+    approval: (requestId) => `${prefix}approval:${id(requestId)}`,
+    approvalIndex: () => `${prefix}approval-index`,
   };
 }

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type {
+  ApprovalStore,
   AuditStore,
   ClaimStore,
   Clock,
@@ -11,6 +12,7 @@ import type {
 import type { Backend, BackendContext } from './backend';
 import { createOperationRunner } from './create-operation-runner';
 import { createStoreKeys } from './create-store-keys';
+import { KeyvApprovalStore } from './keyv-approval-store';
 import { KeyvAuditStore } from './keyv-audit-store';
 import { KeyvJobStore } from './keyv-job-store';
 import { KeyvLinkStore } from './keyv-link-store';
@@ -31,6 +33,8 @@ export interface Store {
   jobs: JobStore;
   /** Previewed triggers, for their Trigger button (see src/core/preview-request.ts). */
   previews: PreviewStore;
+  /** Requests waiting for approval (see src/core/approval-request.ts). */
+  approvals: ApprovalStore;
   backend: 'sqlite' | 'redis';
   /** One round trip to the backend (for health checks); rejects with a StoreError. */
   ping(): Promise<void>;
@@ -102,6 +106,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     watches: new KeyvWatchStore({ keyv, index, keys, runner, logger }),
     jobs: new KeyvJobStore({ keyv, index, keys, runner, logger }),
     previews: new KeyvPreviewStore({ keyv, keys, runner, logger }),
+    approvals: new KeyvApprovalStore({ keyv, index, keys, runner, logger }),
     ping: () => runner.run('answer a ping', () => backend.ping()),
     close: async () => {
       runner.markClosed();
