@@ -3,6 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { createHealthCheck } from './create-health-check';
 import type { AppDeps, ListenerDeps } from './slack/app-deps';
+import {
+  type ApprovalExpiry,
+  createApprovalExpiry,
+  DEFAULT_APPROVAL_EXPIRY_OPTIONS,
+} from './slack/approval-expiry';
 import { boltLogger } from './slack/bolt-logger';
 import { checkSlackPayload } from './slack/intake/check-slack-body';
 import { createIntakeListener, MAX_BODY_BYTES } from './slack/intake/create-intake-listener';
@@ -73,6 +78,8 @@ export interface FlowTriggerApp {
   watcher: RunWatcher;
   /** Resumes trigger jobs whose worker died; started by `start()`, stopped by `stop()`. */
   recovery: JobRecovery;
+  /** Expires approval requests nobody decided in time; started by `start()`, stopped by `stop()`. */
+  approvalExpiry: ApprovalExpiry;
   /** Verifies the bot token (auth.test), then listens. Resolves with the HTTP port. */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, then waits up to `graceMs` for work in flight. */
@@ -207,6 +214,11 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     maxAgeMs: recoveryOptions.maxAgeMs,
   };
   const recovery = createJobRecovery(listenerDeps, recoveryOptions);
+  const approvalExpiry = createApprovalExpiry(listenerDeps, {
+    ...DEFAULT_APPROVAL_EXPIRY_OPTIONS,
+    // The tests move the clock and call tick() themselves, as for recovery.
+    ...(recoveryOptions.tickMs <= 0 ? { tickMs: 0 } : {}),
+  });
   registerCommands(app, listenerDeps);
   registerShortcuts(app, listenerDeps);
   registerActions(app, listenerDeps);
@@ -222,6 +234,7 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     app,
     watcher,
     recovery,
+    approvalExpiry,
     async start() {
       await app.init();
       let server: Server;
@@ -242,6 +255,7 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       watcher.start();
       // Resumes every trigger job a stopped (or killed) replica left unfinished.
       recovery.start();
+      approvalExpiry.start();
       return { port };
     },
     async stop(graceMs = 10_000) {
@@ -255,7 +269,12 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       // the triggers in flight finish (a watch they still add stays in the store for the next start).
       // Job leases are handed back only once the triggers in flight are done with them.
       const drained = deps.inFlight.drain(graceMs);
-      const [finished] = await Promise.all([drained, watcher.stop(graceMs), recovery.stop(graceMs, drained)]);
+      const [finished] = await Promise.all([
+        drained,
+        watcher.stop(graceMs),
+        recovery.stop(graceMs, drained),
+        approvalExpiry.stop(),
+      ]);
       if (!finished) deps.logger.warn({ pending: deps.inFlight.size }, 'stopped with work still in flight');
     },
   };

@@ -82,12 +82,20 @@ export function updateApproval(
   id: string,
   userId: string,
   action: ApprovalAction,
+  /**
+   * Runs under the lock before a change is written (the approved job is recorded there, so that it
+   * exists before anyone can see the request approved); a throw leaves the request as it was.
+   */
+  beforeWrite?: (request: ApprovalRequest, effect: ApprovalEffect) => Promise<void>,
 ): Promise<ApprovalUpdate> {
   return withApprovalLock(deps, id, async (): Promise<ApprovalUpdate> => {
     const before = await deps.approvals.get(id);
     if (!before) return { kind: 'missing' };
     const { request, effect } = decideApproval(before, userId, action, deps.clock());
-    if (changesRequest(effect)) await deps.approvals.put(request);
+    if (changesRequest(effect)) {
+      await beforeWrite?.(request, effect);
+      await deps.approvals.put(request);
+    }
     return { kind: 'decided', before, request, effect };
   });
 }

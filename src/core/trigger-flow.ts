@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { type ApprovalRequest, auditApprovalOf } from './approval-request';
+import { attachApprovalMessage } from './approval-update';
 import { claimKey } from './claim-key';
 import { EnosApiError, FlowTriggerError, StoreError } from './errors';
 import type { NewRunWatch } from './new-run-watch';
@@ -29,8 +31,6 @@ import {
 } from './recovery-rules';
 import { type ResolvedTime, resolveTime } from './resolve-time';
 import type { AnnouncedFacts, JobState, RecordedAnswer, TriggerJob } from './trigger-job';
-import { type ApprovalRequest, auditApprovalOf } from './approval-request';
-import { attachApprovalMessage } from './approval-update';
 
 /**
  * The trigger use case, shared by the slash command, the modal and the buttons: link → time →
@@ -497,7 +497,10 @@ async function askForApproval(
     stored = (await attachApprovalMessage(lockDeps, job.id, posted)) ?? request;
   } catch (error) {
     // The buttons work without it; only the expiry's edit of the message needs it.
-    deps.log('warn', 'could not record where the approval request was posted', { attemptId: job.id, err: error });
+    deps.log('warn', 'could not record where the approval request was posted', {
+      attemptId: job.id,
+      err: error,
+    });
   }
   const thread = { channelId: posted.channelId, threadTs: posted.ts, private: false };
   const earlier: EarlierAttempt = {

@@ -135,7 +135,9 @@ export function policyRefusalCheck(deps: {
  * The policy check of the Slack trigger path (TriggerDeps): a refusal's words, the approvals the
  * request needs (the job then posts the approval request), or undefined when allowed.
  */
-export function policyTriggerCheck(deps: { policy?: PolicyGate }): (request: PolicyRequest) => Promise<PolicyCheck> {
+export function policyTriggerCheck(deps: {
+  policy?: PolicyGate;
+}): (request: PolicyRequest) => Promise<PolicyCheck> {
   return async (request) => {
     const verdict = await checkPolicy(deps, request);
     if (verdict.kind === 'refused') return { why: verdict.why, how: verdict.how };

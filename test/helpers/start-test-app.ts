@@ -154,6 +154,8 @@ export interface TestApp {
   tick(): ReturnType<RunWatcher['tick']>;
   /** One recovery pass over the trigger jobs due at the test clock's time. */
   recover(): ReturnType<JobRecovery['tick']>;
+  /** One pass of the approval expiry at the test clock's time; resolves with how many expired. */
+  expireApprovals(): Promise<number>;
   /**
    * Dies like a killed process: the HTTP server and connections go, but the watcher releases no
    * lease and finishes nothing. The fakes and the store's data are left for a successor.
@@ -288,6 +290,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     watcher: app.watcher,
     tick: () => app.watcher.tick(),
     recover: () => app.recovery.tick(),
+    expireApprovals: () => app.approvalExpiry.tick(),
     async crash() {
       await app.app.stop();
       await composed.close();

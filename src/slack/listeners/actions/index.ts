@@ -1,12 +1,14 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ActionDeps } from '../../app-deps';
 import {
+  APPROVAL_ACTION,
   FULL_LOG_ACTION,
   HOME_TRIGGER_ACTION,
   MODAL_ACTION,
   PREVIEW_TRIGGER_ACTION,
   RUN_ACTION,
 } from '../../ids';
+import { approvalButton, rejectButton } from './approval-buttons';
 import { cancelRun } from './cancel-run';
 import { editAndRun } from './edit-and-run';
 import { openFormFromHome } from './open-form-from-home';
@@ -46,6 +48,9 @@ export function register(app: App, deps: ActionDeps): void {
     [HOME_TRIGGER_ACTION, asButton(openFormFromHome(deps))],
     [FULL_LOG_ACTION, asButton(showFullLog(deps))],
     [PREVIEW_TRIGGER_ACTION, asButton(triggerPreview(deps))],
+    [APPROVAL_ACTION.approve, asButton(approvalButton(deps, 'approve'))],
+    [APPROVAL_ACTION.reject, asButton(rejectButton(deps))],
+    [APPROVAL_ACTION.withdraw, asButton(approvalButton(deps, 'withdraw'))],
   ]);
   const actionIds = new RegExp(`^(?:${[...routes.keys()].map(escapeRegExp).join('|')})$`);
   app.action<BlockAction>(actionIds, async (args) => {
