@@ -1,7 +1,7 @@
+import type { ApprovalRequest } from './approval-request';
 import type { FlowTriggerError } from './errors';
 import type { NewRunWatch } from './new-run-watch';
 import type { WhenSpec } from './parse-when';
-import type { ApprovalRequest } from './approval-request';
 import type { PolicyRequest, RuleRef } from './policy/decide-policy';
 import type { RecoverySettings } from './recovery-rules';
 import type { ResolvedTime } from './resolve-time';

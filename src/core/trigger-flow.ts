@@ -257,7 +257,7 @@ async function intake(
   }
 
   let time: ResolvedTime;
-  if (job.approved) {
+  if (job.approved?.time) {
     // The time the approvers saw, not "at 14:00" read again against the approval's moment.
     time = job.approved.time;
   } else {

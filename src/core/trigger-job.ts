@@ -99,7 +99,8 @@ export interface TriggerJob {
 export interface ApprovedFacts {
   /** Epoch ms the request was made. */
   requestedAt: number;
-  time: ResolvedTime;
+  /** Absent for "now": it runs at the moment of the approval, resolved then. */
+  time?: ResolvedTime;
   /** The request message: the thread the trigger is reported in. */
   thread: { channelId: string; threadTs: string };
   approvedBy: string[];

@@ -154,7 +154,8 @@ function approvedJob(deps: ApprovalDeps, request: ApprovalRequest, now: number):
     state: { step: 'accepted' },
     approved: {
       requestedAt: request.requestedAt,
-      time: request.payload.time,
+      // "now" runs at the approval (resolved against acceptedAt); any other time as shown.
+      ...(request.payload.time.immediate ? {} : { time: request.payload.time }),
       thread: { channelId: request.message.channelId, threadTs: request.message.ts },
       approvedBy: request.approvedBy.map((a) => a.userId),
       approvedAt: now,

@@ -156,7 +156,7 @@ export const triggerJobSchema = z.object({
   approved: z
     .object({
       requestedAt: z.number(),
-      time: opaque<ResolvedTime>(),
+      time: opaque<ResolvedTime>().optional(),
       thread: z.object({ channelId: z.string().min(1), threadTs: z.string().min(1) }),
       approvedBy: z.array(z.string().min(1)),
       approvedAt: z.number(),
