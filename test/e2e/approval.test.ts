@@ -14,9 +14,13 @@ import {
   APPROVAL_REASON_ACTION,
   APPROVAL_REASON_BLOCK,
   APPROVAL_REJECT_MODAL_CALLBACK,
+  MODAL_ACTION,
+  MODAL_BLOCK,
+  PREVIEW_TRIGGER_ACTION,
   RUN_ACTION,
 } from '../../src/slack/ids';
 import type { StoredMessage } from '../fakes/fake-slack-api';
+import { changeForm, submitForm } from '../helpers/modal-requests';
 import {
   blockActionsPayload,
   DEFAULT_CHANNEL_ID,
@@ -447,6 +451,53 @@ describe('a trigger that needs approval', () => {
 });
 
 describe('other surfaces', () => {
+  it('the form: no warning for a flow that needs approval, and Submit posts the request', async () => {
+    t = await startTestApp({ directory, policy: policy() });
+    await t.command('');
+    await changeForm(t, MODAL_ACTION.flow, { flow: { id: 3377 } });
+    const updates = t.slack.callsOf('views.update');
+    const view = updates.at(-1)!.args.view as { blocks: Array<Record<string, unknown>> };
+    expect(view.blocks.find((b) => b.block_id === MODAL_BLOCK.flowNotice)).toBeUndefined();
+    const res = await submitForm(t, { conversation: DEFAULT_CHANNEL_ID });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('');
+    expect(triggers()).toEqual([]);
+    expect(requestMessage().channel).toBe(DEFAULT_CHANNEL_ID);
+    await click(APPROVAL_ACTION.approve, BOB);
+    expect(triggers()).toHaveLength(1);
+  });
+
+  it('a preview is shown, and its Trigger asks for approval', async () => {
+    t = await startTestApp({ directory, policy: policy() });
+    const res = await t.command('preview 3377 REPLACE=x');
+    const [answer] = t.slack.responsesOf(res.responseUrlId);
+    const body = answer!.body as {
+      blocks: Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
+    };
+    const button = body.blocks
+      .find((b) => b.type === 'actions')
+      ?.elements?.find((e) => e.action_id === PREVIEW_TRIGGER_ACTION);
+    expect(button).toBeDefined();
+    const clicked = await sendInteraction(
+      t.baseUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({
+        user_id: ALICE.slackUserId,
+        actions: [{ action_id: PREVIEW_TRIGGER_ACTION, value: button!.value }],
+        channel_id: DEFAULT_CHANNEL_ID,
+        response_url: t.slack.responseUrl('preview-trigger'),
+      }),
+    );
+    expect(clicked.status).toBe(200);
+    await t.settle();
+    expect(triggers()).toEqual([]);
+    expect(shown(requestMessage())).toContain('Parameters: `REPLACE=x`');
+    await click(APPROVAL_ACTION.approve, CAROL.slackUserId);
+    expect(triggers().map((r) => r.body)).toEqual([
+      { flowId: 3377, triggerTime: expect.any(Number), parameters: [{ key: 'REPLACE', value: 'x' }] },
+    ]);
+  });
+
   it('Run again of an approved run asks for approval again', async () => {
     t = await startTestApp({ directory, policy: policy() });
     await t.command('3377');
