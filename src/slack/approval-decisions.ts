@@ -71,6 +71,11 @@ export async function decideFromSlack(deps: ApprovalDeps, click: ApprovalClick):
           timePassed = true;
           return;
         }
+        // Written once: if an earlier decision wrote the job and then failed to mark the request
+        // approved, that job (or its run) is left alone rather than replaced by a fresh one.
+        if (await deps.jobs.get(request.id)) return;
+        const record = await deps.audit.get(request.teamId, request.id);
+        if (record && record.outcome !== 'pending') return;
         job = approvedJob(deps, request, now);
         await deps.jobs.put(job);
       },
