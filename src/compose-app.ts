@@ -145,6 +145,8 @@ export interface AppAdapters extends CoreAdapters {
   newId: () => string;
   /** POLICY_FILE, loaded (absent: no policy); the process reloads it on SIGHUP. */
   policy?: PolicyGate;
+  /** Starts an approved backfill (the backfill engine; absent: the thread says it cannot start). */
+  onBackfillApproved?: AppDeps['onBackfillApproved'];
 }
 
 /** The whole Slack app over the core services. */
@@ -223,6 +225,7 @@ function createSlackApp(options: AppOptions, adapters: AppAdapters, core: CoreSe
     ...(options.backfill ? { backfill: options.backfill } : {}),
     ...(adapters.policy ? { policy: adapters.policy } : {}),
     approvals: store.approvals,
+    ...(adapters.onBackfillApproved ? { onBackfillApproved: adapters.onBackfillApproved } : {}),
   });
 }
 

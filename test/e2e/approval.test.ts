@@ -6,6 +6,8 @@
  * one Reject, a Withdraw or the timeout ends it. What EnOS received, what the channel shows and
  * what the store keeps are asserted for each.
  */
+
+import pino from 'pino';
 import type { ApprovalRequest } from '../../src/core/approval-request';
 import type { AuditRecord } from '../../src/core/ports';
 import {
@@ -19,6 +21,7 @@ import {
   PREVIEW_TRIGGER_ACTION,
   RUN_ACTION,
 } from '../../src/slack/ids';
+import { openApprovalRequest } from '../../src/slack/open-approval-request';
 import type { StoredMessage } from '../fakes/fake-slack-api';
 import { changeForm, submitForm } from '../helpers/modal-requests';
 import {
@@ -525,5 +528,79 @@ describe('other surfaces', () => {
       (m) => m.thread_ts === undefined && JSON.stringify(m.blocks ?? []).includes('asks to'),
     );
     expect(requests).toHaveLength(2);
+  });
+});
+
+describe('a backfill approval request', () => {
+  const backfillRequest = (id: string): ApprovalRequest => ({
+    id,
+    teamId: DEFAULT_TEAM_ID,
+    requesterId: ALICE.slackUserId,
+    channelId: DEFAULT_CHANNEL_ID,
+    source: 'command',
+    payload: {
+      kind: 'backfill',
+      flowId: 3377,
+      flowName: 'daily load',
+      runs: 3,
+      range: '2026-11-01 to 2026-11-03',
+      parameters: [{ key: 'REPLACE', value: 'x' }],
+      details: { from: '2026-11-01', to: '2026-11-03' },
+    },
+    rule: { index: 0, name: 'production loads need a second person' },
+    summary: 'Policy rule "production loads need a second person" needs 1 approval.',
+    approvers: [BOB, CAROL.slackUserId],
+    count: 1,
+    requestedAt: NOW,
+    deadline: NOW + 30 * 60_000,
+    state: 'pending',
+    approvedBy: [],
+  });
+  const open = (request: ApprovalRequest) =>
+    openApprovalRequest(
+      {
+        approvals: app().store.approvals,
+        claims: app().store.claims,
+        clock: app().clock,
+        slackClient: app().app.app.client,
+        logger: pino({ level: 'silent' }),
+      },
+      request,
+    );
+
+  it('one approval covers the range: the backfill engine gets the payload and the approvers', async () => {
+    const started: Array<{ payload: unknown; approvers: string[] }> = [];
+    t = await startTestApp({
+      directory,
+      policy: policy(),
+      onBackfillApproved: async (payload, approvers) => {
+        started.push({ payload, approvers });
+      },
+    });
+    const opened = await open(backfillRequest('bf-1'));
+    expect(opened?.message?.ts).toBe(requestMessage().ts);
+    expect(shown(requestMessage())).toContain(
+      'asks to backfill flow *3377* · daily load: 3 runs, 2026-11-01 to 2026-11-03',
+    );
+    await click(APPROVAL_ACTION.approve, CAROL.slackUserId);
+    expect(started).toEqual([{ payload: backfillRequest('bf-1').payload, approvers: [CAROL.slackUserId] }]);
+    expect(triggers()).toEqual([]);
+  });
+
+  it('without the backfill engine, the thread says that it cannot start in this build', async () => {
+    t = await startTestApp({ directory, policy: policy() });
+    await open(backfillRequest('bf-2'));
+    await click(APPROVAL_ACTION.approve, BOB);
+    expect(thread(requestMessage().ts).map(textOf).at(-1)).toContain(
+      'Approved, but this build of flow-trigger cannot start backfills',
+    );
+    expect(triggers()).toEqual([]);
+  });
+
+  it('where the bot cannot post, it is not opened', async () => {
+    t = await startTestApp({ directory, policy: policy() });
+    t.slack.setBotNotInChannel(DEFAULT_CHANNEL_ID);
+    expect(await open(backfillRequest('bf-3'))).toBeUndefined();
+    expect(await stored('bf-3')).toBeUndefined();
   });
 });

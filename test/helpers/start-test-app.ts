@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import type { FlowTriggerApp } from '../../src/app';
-import { composeApp } from '../../src/compose-app';
+import { type AppAdapters, composeApp } from '../../src/compose-app';
 import type { Link } from '../../src/core/ports';
 import type { EnosClient } from '../../src/enos/create-enos-client';
 import type { InFlight } from '../../src/in-flight';
@@ -124,6 +124,8 @@ export interface TestAppOptions {
   policy?: string;
   /** The fake Slack's channels and user groups, known before the policy file is loaded. */
   directory?: Pick<FakeSlackApiOptions, 'channels' | 'userGroups'>;
+  /** Starts an approved backfill (absent: not wired, as in a build without the backfill engine). */
+  onBackfillApproved?: AppAdapters['onBackfillApproved'];
 }
 
 export interface TestApp {
@@ -234,7 +236,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       watch: { tickMs: 0, leaseMs: 5000, ...options.watch },
       recovery: { tickMs: 0, leaseMs: 5000, ...options.recovery },
     },
-    { logger, clock, newId: () => `attempt-${idTag}${++ids}`, ...(policy ? { policy } : {}) },
+    {
+      logger,
+      clock,
+      newId: () => `attempt-${idTag}${++ids}`,
+      ...(policy ? { policy } : {}),
+      ...(options.onBackfillApproved ? { onBackfillApproved: options.onBackfillApproved } : {}),
+    },
   );
   const { store, enos: enosClient, inFlight, app } = composed;
   const { port } = await composed.start();
