@@ -399,6 +399,29 @@ describe('a trigger that needs approval', () => {
       approval: { approvedBy: [CAROL.slackUserId] },
     });
     expect(await t.store.jobs.listDue(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+
+    // The way out: a new request for now, through the checks and the approval again.
+    const value = (passed!.args.blocks as Array<{ type: string; elements?: Array<{ value: string }> }>).find(
+      (b) => b.type === 'actions',
+    )!.elements![0]!.value;
+    const res = await sendInteraction(
+      t.baseUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({
+        user_id: ALICE.slackUserId,
+        actions: [{ action_id: RUN_ACTION.runNow, value, block_id: 'approval_way_out' }],
+        channel_id: DEFAULT_CHANNEL_ID,
+        response_url: t.slack.responseUrl('way-out'),
+      }),
+    );
+    expect(res.status).toBe(200);
+    await t.settle();
+    expect(triggers()).toEqual([]);
+    const requests = t.slack.messages.filter(
+      (m) => m.thread_ts === undefined && JSON.stringify(m.blocks ?? []).includes('asks to'),
+    );
+    expect(requests).toHaveLength(2);
+    expect(shown(requests[1]!)).toContain('asks to trigger flow *3377* · daily load now');
   });
 
   it('a scheduled time still ahead at the approval is sent as asked', async () => {

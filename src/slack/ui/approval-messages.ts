@@ -258,6 +258,13 @@ export function backfillNotWiredMessage(request: ApprovalRequest): SlackMessage 
   );
 }
 
+/** Slack would not open the Reject modal (its trigger_id lives 3 s). */
+export function rejectFormFailedMessage(): SlackMessage {
+  return textMessage(
+    ':warning: The Reject form could not be opened just now; nothing was decided. Click *Reject* again.',
+  );
+}
+
 /** The small modal that asks for the reason of a Reject. */
 export function rejectReasonModal(request: ApprovalRequest): types.ModalView {
   return {

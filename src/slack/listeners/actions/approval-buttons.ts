@@ -7,6 +7,7 @@ import {
   approvalMissingMessage,
   approvalNotRecordedMessage,
   approvalPrivateMessage,
+  rejectFormFailedMessage,
   rejectReasonModal,
 } from '../../ui/approval-messages';
 import type { RunButtonArgs } from './read-run-button';
@@ -83,6 +84,7 @@ export function rejectButton(deps: ActionDeps) {
         await args.client.views.open({ trigger_id: args.body.trigger_id, view: rejectReasonModal(request) });
       } catch (error) {
         click.log.warn({ err: error, error: slackErrorCode(error) }, 'could not open the Reject modal');
+        await click.tell(rejectFormFailedMessage());
       }
     });
   };
