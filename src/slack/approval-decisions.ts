@@ -26,6 +26,8 @@ export type ApprovalDeps = TriggerPathDeps;
 export interface ApprovalClick {
   requestId: string;
   userId: string;
+  /** The clicker's workspace: a request of another workspace is not theirs to decide. */
+  teamId?: string;
   action: ApprovalAction;
   tell(message: SlackMessage): Promise<void>;
   log: Logger;
@@ -52,6 +54,20 @@ export async function decideFromSlack(deps: ApprovalDeps, click: ApprovalClick):
   if (!approvals) {
     await click.tell(approvalMissingMessage());
     return;
+  }
+  if (click.teamId !== undefined) {
+    let request: ApprovalRequest | undefined;
+    try {
+      request = await approvals.get(click.requestId);
+    } catch (error) {
+      click.log.error({ err: error, requestId: click.requestId }, 'could not read an approval request');
+      await click.tell(approvalNotRecordedMessage());
+      return;
+    }
+    if (request?.teamId !== click.teamId) {
+      await click.tell(approvalMissingMessage());
+      return;
+    }
   }
   let job: TriggerJob | undefined;
   let timePassed = false;

@@ -240,6 +240,36 @@ describe('a trigger that needs approval', () => {
     expect(thread(requestMessage().ts)).toEqual([]);
   });
 
+  it('a click from another workspace finds no request there, and decides nothing', async () => {
+    t = await startTestApp({ directory, policy: policy() });
+    await t.command('3377');
+    const message = requestMessage();
+    const res = await sendInteraction(
+      t.baseUrl,
+      SIGNING_SECRET,
+      blockActionsPayload({
+        user_id: CAROL.slackUserId,
+        team_id: 'T0OTHER01',
+        actions: [
+          {
+            action_id: APPROVAL_ACTION.approve,
+            value: attemptIdOf(message),
+            block_id: APPROVAL_ACTIONS_BLOCK,
+          },
+        ],
+        channel_id: message.channel,
+        message_ts: message.ts,
+        response_url: t.slack.responseUrl('other-team'),
+      }),
+    );
+    expect(res.status).toBe(200);
+    await t.settle();
+    expect(privately('other-team')).toEqual([
+      ':grey_question: I no longer have this approval request, so nothing was decided. Ask again to start a new one.',
+    ]);
+    expect(await stored(attemptIdOf(message))).toMatchObject({ state: 'pending', approvedBy: [] });
+  });
+
   it('refuses Approve and Reject from the requester, even one in the approvers’ group', async () => {
     t = await startTestApp({ directory, policy: policy() });
     await t.command('3377');

@@ -16,6 +16,7 @@ import type { RunButtonArgs } from './read-run-button';
 function clickOf(deps: ActionDeps, args: RunButtonArgs, action: ApprovalAction): ApprovalClick {
   const { body, respond } = args;
   const userId = body.user.id;
+  const teamId = body.team?.id ?? body.user.team_id;
   const requestId = args.action.value ?? '';
   const log = deps.logger.child({
     team: body.team?.id ?? body.user.team_id,
@@ -26,6 +27,7 @@ function clickOf(deps: ActionDeps, args: RunButtonArgs, action: ApprovalAction):
   return {
     requestId,
     userId,
+    ...(teamId ? { teamId } : {}),
     action,
     log,
     async tell(message) {
@@ -69,7 +71,7 @@ export function rejectButton(deps: ActionDeps) {
         await click.tell(approvalNotRecordedMessage());
         return;
       }
-      if (!request) {
+      if (!request || (click.teamId !== undefined && request.teamId !== click.teamId)) {
         await click.tell(approvalMissingMessage());
         return;
       }

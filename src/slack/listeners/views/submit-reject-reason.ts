@@ -31,6 +31,7 @@ export function submitRejectReason(deps: ViewDeps) {
       decideFromSlack(deps, {
         requestId,
         userId,
+        ...(body.team?.id ? { teamId: body.team.id } : {}),
         action: { kind: 'reject', reason },
         log,
         async tell(message) {
