@@ -96,7 +96,8 @@ export async function policyRefusalInline(
 
 /**
  * The form's early warning (a flow chosen, or Edit and run): the policy's refusal in words, for the
- * conversation chosen so far; undefined when allowed. The submission and the job check again.
+ * conversation chosen so far, or the approval the request will need; undefined when allowed. The
+ * submission and the job check again.
  */
 export async function policyWarning(
   deps: { policy?: PolicyGate },
@@ -108,6 +109,10 @@ export async function policyWarning(
     userId: request.slackUserId,
     action: { kind: 'trigger' },
   });
+  if (verdict.kind === 'needs-approval') {
+    // Not a refusal: said early so that nobody is surprised that Submit posts a request instead.
+    return `${verdict.decision.summary} Submit posts the request for them in the conversation; nothing runs before it is approved.`;
+  }
   return verdict.kind === 'refused' ? `${verdict.why} ${verdict.how}` : undefined;
 }
 

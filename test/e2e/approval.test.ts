@@ -507,13 +507,19 @@ describe('a trigger that needs approval', () => {
 });
 
 describe('other surfaces', () => {
-  it('the form: no warning for a flow that needs approval, and Submit posts the request', async () => {
+  it('the form: says early that approval will be needed, and Submit posts the request', async () => {
     t = await startTestApp({ directory, policy: policy() });
     await t.command('');
     await changeForm(t, MODAL_ACTION.flow, { flow: { id: 3377 } });
     const updates = t.slack.callsOf('views.update');
-    const view = updates.at(-1)!.args.view as { blocks: Array<Record<string, unknown>> };
-    expect(view.blocks.find((b) => b.block_id === MODAL_BLOCK.flowNotice)).toBeUndefined();
+    const view = updates.at(-1)!.args.view as {
+      blocks: Array<{ block_id?: string; text?: { text: string } }>;
+    };
+    expect(view.blocks.find((b) => b.block_id === MODAL_BLOCK.flowNotice)?.text?.text).toBe(
+      ':warning: Policy rule "production loads need a second person" needs 1 approval from <!subteam^S0LEADS01> ' +
+        '(not from the requester) within 30 minutes. Submit posts the request for them in the conversation; ' +
+        'nothing runs before it is approved.',
+    );
     const res = await submitForm(t, { conversation: DEFAULT_CHANNEL_ID });
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
