@@ -117,6 +117,23 @@ export async function policyWarning(
 }
 
 /**
+ * The approval a trigger of this flow would need (the rule's summary, with mentions), or undefined:
+ * for a preview, which is allowed whatever the rule, to say what its Trigger will do.
+ */
+export async function approvalNeeded(
+  deps: { policy?: PolicyGate },
+  request: { flow: { flowId: number; flowName: string }; slackUserId: string; conversationId: string },
+): Promise<string | undefined> {
+  const verdict = await checkPolicy(deps, {
+    flow: request.flow,
+    conversationId: request.conversationId,
+    userId: request.slackUserId,
+    action: { kind: 'trigger' },
+  });
+  return verdict.kind === 'needs-approval' ? verdict.decision.summary : undefined;
+}
+
+/**
  * The policy check of the surfaces that cannot ask for approval (PreviewDeps, the console, the
  * backfill preview): a refusal's words, or undefined when the request may go on. A preview is only
  * a look, so a rule that requires approval lets it through (its Trigger asks the approvers); a

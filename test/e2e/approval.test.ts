@@ -540,6 +540,10 @@ describe('other surfaces', () => {
       .find((b) => b.type === 'actions')
       ?.elements?.find((e) => e.action_id === PREVIEW_TRIGGER_ACTION);
     expect(button).toBeDefined();
+    expect(textOf({ args: body as unknown as Record<string, unknown> })).toContain(
+      ':raised_hand: Policy rule "production loads need a second person" needs 1 approval from <!subteam^S0LEADS01> ' +
+        '(not from the requester) within 30 minutes. *Trigger* posts the request for them in this conversation',
+    );
     const clicked = await sendInteraction(
       t.baseUrl,
       SIGNING_SECRET,

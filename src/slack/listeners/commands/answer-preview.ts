@@ -2,7 +2,7 @@ import type { WhenSpec } from '../../../core/parse-when';
 import type { FlowParameter } from '../../../core/ports';
 import { type PreviewDeps, previewRequest } from '../../../core/preview-request';
 import type { CommandDeps } from '../../app-deps';
-import { policyRefusalCheck } from '../../check-policy';
+import { approvalNeeded, policyRefusalCheck } from '../../check-policy';
 import { inertMessage } from '../../ui/inert-text';
 import { PREVIEW_TTL_MINUTES, previewMessage } from '../../ui/preview-message';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
@@ -80,11 +80,20 @@ export async function answerPreview(deps: CommandDeps, ask: PreviewAskFromSlack)
           PREVIEW_TTL_MS,
         );
       }
+      // A lookup that fails here only loses the note: the Trigger checks the policy again.
+      const approval = preview.check.ok
+        ? await approvalNeeded(deps, {
+            flow: { flowId: preview.flowId, flowName: outcome.flow.flowName },
+            slackUserId: ask.slackUserId,
+            conversationId: ask.channelId,
+          }).catch(() => undefined)
+        : undefined;
       return previewMessage(preview, {
         previewId,
         identity: outcome.identity,
         flow: outcome.flow,
         ...(outcome.duplicate ? { duplicate: outcome.duplicate } : {}),
+        ...(approval ? { approval } : {}),
         serverZone: deps.enosServerZone ?? 'UTC',
       });
     }
