@@ -350,8 +350,14 @@ async function intake(
       return { done: { kind: 'policy-refused' } };
     }
   }
-  // Only a request that would pass its checks is put to the approvers.
-  if (approval && flow && !carry.check) {
+  if (approval && flow) {
+    // Only a request that would pass its checks is put to the approvers. One that would not is
+    // answered privately here, never announced: an announced job could be resumed after a crash
+    // and sent without the approval its rule asks for.
+    if (carry.check) {
+      const thread = { channelId: job.origin.channelId, private: true };
+      return answerWithoutRun(deps, job, { identity, time, flow, thread }, carry.check, reporter);
+    }
     return askForApproval(deps, job, { identity, time, flow }, approval, reporter, dupKey);
   }
 

@@ -464,6 +464,18 @@ describe('a trigger that needs approval', () => {
     ]);
   });
 
+  it('a request that would fail its checks (not an owner) is refused privately, never put to the approvers', async () => {
+    t = await startTestApp({ directory, policy: policy() });
+    const res = await t.command('3377', { user_id: CAROL.slackUserId });
+    const [said] = privately(res.responseUrlId);
+    expect(said).toContain('Your EnOS user `carol` is not an owner of flow *3377* · daily load');
+    expect(triggers()).toEqual([]);
+    expect(t.slack.messages.filter((m) => m.thread_ts === undefined)).toEqual([]);
+    const [record] = await t.store.audit.listRecent(DEFAULT_TEAM_ID, { limit: 5 });
+    expect(record).toMatchObject({ outcome: 'refused', error: { code: 'not-owner' } });
+    expect(await stored(record!.id)).toBeUndefined();
+  });
+
   it('where the bot cannot post, the request is refused privately: nobody could approve it', async () => {
     t = await startTestApp({ directory, policy: policy() });
     t.slack.setBotNotInChannel(DEFAULT_CHANNEL_ID);
