@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type ApprovalRequest, auditApprovalOf } from './approval-request';
 import { attachApprovalMessage } from './approval-update';
 import { claimKey } from './claim-key';
-import { EnosApiError, FlowTriggerError, StoreError } from './errors';
+import { EnosApiError, FlowTriggerError, PolicyBlockedError, StoreError } from './errors';
 import type { NewRunWatch } from './new-run-watch';
 import type {
   Announcement,
@@ -541,6 +541,23 @@ async function send(
       flow = await deps.enos.getFlow(identity, cmd.flowId);
     } catch (error) {
       check = checkFailure(error, cmd.flowId, identity);
+    }
+    // The intake could not read the flow, so the policy (whose globs match its name) was not asked:
+    // a job resumed here asks it now, and an approval it would need is not skipped.
+    if (flow && deps.checkPolicy) {
+      const verdict = await deps.checkPolicy({
+        flow: { flowId: cmd.flowId, flowName: flow.flowName },
+        conversationId: job.origin.source === 'console' ? undefined : job.origin.channelId,
+        userId: job.origin.slackUserId,
+        action: { kind: 'trigger' },
+      });
+      const why =
+        verdict && 'why' in verdict
+          ? `${verdict.why} ${verdict.how}`
+          : verdict && !job.approved
+            ? `${verdict.needsApproval.summary} Ask again to post the request for approval.`
+            : undefined;
+      if (why) check = { kind: 'failed', error: new PolicyBlockedError(why), stage: 'check' };
     }
   }
   if (!check && flow) {

@@ -10,6 +10,7 @@
 import pino from 'pino';
 import type { ApprovalRequest } from '../../src/core/approval-request';
 import type { AuditRecord } from '../../src/core/ports';
+import { newTriggerJob } from '../../src/core/trigger-job';
 import {
   APPROVAL_ACTION,
   APPROVAL_ACTIONS_BLOCK,
@@ -515,6 +516,50 @@ describe('a trigger that needs approval', () => {
     // The fake Slack refuses any message or view beyond the limits (assertNoUnhandled in afterEach).
     expect(thread(message.ts)).toHaveLength(2);
     expect(triggers()).toEqual([]);
+  });
+});
+
+describe('recovery', () => {
+  it('a job announced before its flow could be read, resumed after a crash, is not sent without approval', async () => {
+    t = await startTestApp({ directory, policy: policy() });
+    const threadTs = '1700000000.000100';
+    const job = {
+      ...newTriggerJob(
+        'job-resumed',
+        {
+          teamId: DEFAULT_TEAM_ID,
+          slackUserId: ALICE.slackUserId,
+          channelId: DEFAULT_CHANNEL_ID,
+          deliveryKey: 'command:resumed',
+          source: 'command' as const,
+        },
+        { flowId: 3377, when: { kind: 'now' }, parameters: [] },
+        NOW,
+        5000,
+      ),
+      state: {
+        step: 'announced' as const,
+        identity: { userId: ALICE.userId, userName: ALICE.userName, orgId: ALICE.orgId },
+        time: {
+          epochMs: NOW,
+          zone: 'Europe/Berlin',
+          local: '2026-11-27 10:00',
+          immediate: true,
+          backdated: false,
+        },
+        thread: { channelId: DEFAULT_CHANNEL_ID, threadTs, private: false },
+      },
+    };
+    await t.store.jobs.put(job);
+    t.clock.advance(6000);
+    await t.recover();
+    expect(triggers()).toEqual([]);
+    const [reply] = thread(threadTs);
+    expect(textOf(reply)).toContain('Not triggered. Policy rule "production loads need a second person" needs 1 approval');
+    expect(await audit('job-resumed')).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'POLICY_REFUSED' },
+    });
   });
 });
 
