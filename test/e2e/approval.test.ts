@@ -555,7 +555,9 @@ describe('recovery', () => {
     await t.recover();
     expect(triggers()).toEqual([]);
     const [reply] = thread(threadTs);
-    expect(textOf(reply)).toContain('Not triggered. Policy rule "production loads need a second person" needs 1 approval');
+    expect(textOf(reply)).toContain(
+      'Not triggered. Policy rule "production loads need a second person" needs 1 approval',
+    );
     expect(await audit('job-resumed')).toMatchObject({
       outcome: 'failed',
       error: { code: 'POLICY_REFUSED' },
