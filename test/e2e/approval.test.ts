@@ -519,6 +519,33 @@ describe('a trigger that needs approval', () => {
   });
 });
 
+describe('the checks run again at the approval', () => {
+  it('a policy that now denies the flow stops it: the requester is told why, the thread that it did not run', async () => {
+    t = await startTestApp({ directory, policy: policy() });
+    const res = await t.command('3377');
+    await t.setPolicy(`rules:
+  - name: frozen
+    flows: [3377]
+    deny: "Change freeze."
+`);
+    await click(APPROVAL_ACTION.approve, CAROL.slackUserId);
+    expect(triggers()).toEqual([]);
+    expect(thread(requestMessage().ts).map(textOf).at(-1)).toBe(
+      `:no_entry: Approved, but flow *3377* was not triggered: the checks, run again as <@${ALICE.slackUserId}>, stopped it. <@${ALICE.slackUserId}> was told why privately.`,
+    );
+    const told = t.slack.callsOf('chat.postEphemeral').map(textOf);
+    expect(told.join('\n')).toContain(
+      'Policy rule "frozen" does not let anyone run flow 3377: Change freeze.',
+    );
+    expect(privately(res.responseUrlId)).toEqual([]);
+    expect(await audit(attemptIdOf(requestMessage()))).toMatchObject({
+      outcome: 'refused',
+      error: { code: 'POLICY_REFUSED' },
+      approval: { approvedBy: [CAROL.slackUserId] },
+    });
+  });
+});
+
 describe('recovery', () => {
   it('a job announced before its flow could be read, resumed after a crash, is not sent without approval', async () => {
     t = await startTestApp({ directory, policy: policy() });

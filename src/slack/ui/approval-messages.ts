@@ -250,6 +250,14 @@ export function approvalTimePassedMessage(request: ApprovalRequest): SlackMessag
   });
 }
 
+/** An approved trigger that the checks, run again, stopped (the requester was told why privately). */
+export function approvedNotRunMessage(requesterId: string, flowId: number): SlackMessage {
+  return textMessage(
+    `:no_entry: Approved, but flow *${flowId}* was not triggered: the checks, run again as ` +
+      `${userMention(requesterId)}, stopped it. ${userMention(requesterId)} was told why privately.`,
+  );
+}
+
 /** A backfill approved in a build whose backfill engine is not wired. */
 export function backfillNotWiredMessage(request: ApprovalRequest): SlackMessage {
   return textMessage(
