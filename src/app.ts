@@ -3,6 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { createHealthCheck } from './create-health-check';
 import type { AppDeps, ListenerDeps } from './slack/app-deps';
+import {
+  type ApprovalExpiry,
+  createApprovalExpiry,
+  DEFAULT_APPROVAL_EXPIRY_OPTIONS,
+} from './slack/approval-expiry';
 import { type BackfillRunner, createBackfillRunner } from './slack/backfill-runner';
 import { boltLogger } from './slack/bolt-logger';
 import { checkSlackPayload } from './slack/intake/check-slack-body';
@@ -76,6 +81,8 @@ export interface FlowTriggerApp {
   recovery: JobRecovery;
   /** Runs the started backfills; started by `start()`, stopped by `stop()`. */
   backfills: BackfillRunner;
+  /** Expires approval requests nobody decided in time; started by `start()`, stopped by `stop()`. */
+  approvalExpiry: ApprovalExpiry;
   /** Verifies the bot token (auth.test), then listens. Resolves with the HTTP port. */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, then waits up to `graceMs` for work in flight. */
@@ -216,6 +223,11 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
   const backfills = createBackfillRunner(listenerDeps, deps.backfillRunner);
   listenerDeps.backfillEngine = backfills;
   const recovery = createJobRecovery(listenerDeps, recoveryOptions);
+  const approvalExpiry = createApprovalExpiry(listenerDeps, {
+    ...DEFAULT_APPROVAL_EXPIRY_OPTIONS,
+    // The tests move the clock and call tick() themselves, as for recovery.
+    ...(recoveryOptions.tickMs <= 0 ? { tickMs: 0 } : {}),
+  });
   registerCommands(app, listenerDeps);
   registerShortcuts(app, listenerDeps);
   registerActions(app, listenerDeps);
@@ -232,6 +244,7 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
     watcher,
     recovery,
     backfills,
+    approvalExpiry,
     async start() {
       await app.init();
       let server: Server;
@@ -254,6 +267,7 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
       recovery.start();
       // Resumes every backfill in the store, including those of replicas that stopped.
       backfills.start();
+      approvalExpiry.start();
       return { port };
     },
     async stop(graceMs = 10_000) {
@@ -272,6 +286,7 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
         watcher.stop(graceMs),
         recovery.stop(graceMs, drained),
         backfills.stop(graceMs),
+        approvalExpiry.stop(),
       ]);
       if (!finished) deps.logger.warn({ pending: deps.inFlight.size }, 'stopped with work still in flight');
     },

@@ -147,6 +147,8 @@ export interface AppAdapters extends CoreAdapters {
   newId: () => string;
   /** POLICY_FILE, loaded (absent: no policy); the process reloads it on SIGHUP. */
   policy?: PolicyGate;
+  /** Starts an approved backfill (the backfill engine; absent: the thread says it cannot start). */
+  onBackfillApproved?: AppDeps['onBackfillApproved'];
 }
 
 /** The whole Slack app over the core services. */
@@ -227,6 +229,8 @@ function createSlackApp(options: AppOptions, adapters: AppAdapters, core: CoreSe
     ...(options.backfillRunner ? { backfillRunner: options.backfillRunner } : {}),
     ...(options.backfill ? { backfill: options.backfill } : {}),
     ...(adapters.policy ? { policy: adapters.policy } : {}),
+    approvals: store.approvals,
+    ...(adapters.onBackfillApproved ? { onBackfillApproved: adapters.onBackfillApproved } : {}),
   });
 }
 

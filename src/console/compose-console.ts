@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BackfillOnFailure, BackfillOrder, BackfillRequest } from '../core/parse-backfill';
 import { BACKFILL_DEFAULTS, type PlannedRun } from '../core/plan-backfill';
+import type { PolicyRequest } from '../core/policy/decide-policy';
 import type {
   AuditStore,
   ClaimStore,
@@ -50,8 +51,12 @@ export interface ConsoleServicesDeps {
   watch: { policy: WatchPolicy; tickMs: number };
   enosTimeoutMs: number;
   out: ConsoleOutput;
-  /** POLICY_FILE's verdict, as for every other way of triggering (absent: no policy). */
-  checkPolicy?: TriggerDeps['checkPolicy'];
+  /**
+   * POLICY_FILE's verdict, as for every other way of triggering (absent: no policy): a refusal or
+   * nothing. The console cannot collect approvals, so a rule that requires one refuses here
+   * (policyRefusalCheck).
+   */
+  checkPolicy?: ConsolePolicyCheck;
   /** BACKFILL_CAL_DT_OFFSET_DAYS and BACKFILL_MAX_RUNS (absent: their defaults). */
   backfill?: { calDtOffsetDays: number; maxRuns: number };
   /**
@@ -113,7 +118,7 @@ export function composeConsole(deps: ConsoleServicesDeps): ConsoleServices {
   const triggerReporter = createConsoleTriggerReporter(deps.out);
   // The console has no conversation: the policy is asked without one (a rule naming channels refuses).
   const checkPolicy = deps.checkPolicy;
-  const consolePolicy: TriggerDeps['checkPolicy'] = checkPolicy
+  const consolePolicy: ConsolePolicyCheck | undefined = checkPolicy
     ? ({ conversationId: _none, ...request }) => checkPolicy(request)
     : undefined;
   const startBackfill = deps.startBackfill;
@@ -213,3 +218,8 @@ export function composeConsole(deps: ConsoleServicesDeps): ConsoleServices {
     stop: () => watcher.stop(2000),
   };
 }
+
+/** The console's policy check: a refusal in words, or undefined when allowed. */
+export type ConsolePolicyCheck = (
+  request: PolicyRequest,
+) => Promise<{ why: string; how: string } | undefined>;

@@ -189,3 +189,14 @@ export class StoreError extends FlowTriggerError {
     );
   }
 }
+
+/**
+ * The policy file refuses a request (or it needs an approval it does not have) found only after it
+ * was announced: a job resumed after a crash whose flow was read anew. Nothing was triggered.
+ */
+export class PolicyBlockedError extends FlowTriggerError {
+  readonly code = 'POLICY_REFUSED';
+  constructor(why: string) {
+    super('the policy file does not let this request run', `${why} Nothing was triggered.`);
+  }
+}

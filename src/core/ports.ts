@@ -1,7 +1,8 @@
+import type { ApprovalRequest } from './approval-request';
 import type { FlowTriggerError } from './errors';
 import type { NewRunWatch } from './new-run-watch';
 import type { WhenSpec } from './parse-when';
-import type { PolicyRequest } from './policy/decide-policy';
+import type { PolicyRequest, RuleRef } from './policy/decide-policy';
 import type { RecoverySettings } from './recovery-rules';
 import type { ResolvedTime } from './resolve-time';
 import type { TriggerJob } from './trigger-job';
@@ -261,6 +262,8 @@ export interface AuditRecord {
   run?: AuditRunOutcome;
   /** Set when the attempt is one run of a backfill (src/core/backfill.ts): `history` shows it as such. */
   backfill?: { id: string; businessDate: string };
+  /** The request needed approval (a policy rule): when it was asked and who decided. */
+  approval?: AuditApproval;
 }
 
 /** The end of a watched run, as the audit record keeps it. */
@@ -509,6 +512,12 @@ export interface TriggerReporter {
   ): Promise<void>;
   /** Recovery: says in the thread (once) that EnOS is being asked whether the run started. */
   checking(thread: ThreadRef, subject: RecoveryNoticeSubject): Promise<void>;
+  /**
+   * Posts the approval request in the conversation (with who must approve and its buttons).
+   * Resolves undefined where the bot cannot post (nobody could approve it); throws when Slack
+   * cannot be reached. Absent: approval cannot be asked for.
+   */
+  requestApproval?(request: ApprovalRequest): Promise<PostedReply | undefined>;
 }
 
 /** A message the bot posted and may edit (chat.update). */
@@ -546,7 +555,12 @@ export interface TriggerDeps {
    * refusal, in words. Asked once, after Get Flow (the rules match EnOS's flow name) and before the
    * announcement, so that a refused request leaves no trace in the channel and never reaches EnOS.
    */
-  checkPolicy?: (request: PolicyRequest) => Promise<{ why: string; how: string } | undefined>;
+  checkPolicy?: (request: PolicyRequest) => Promise<PolicyCheck>;
+  /**
+   * Requests that wait for approval (absent: a request that needs approval is refused, as where
+   * nobody could approve it, e.g. the console).
+   */
+  approvals?: ApprovalStore;
 }
 
 /** The watch of a run, seen from its trigger job. */
@@ -579,4 +593,48 @@ export type TriggerSummary =
   | { kind: 'expired'; attemptId: string }
   /** Sent, answer lost, EnOS does not list the run yet: recovery asks again later. */
   | { kind: 'waiting'; attemptId: string }
-  | { kind: TriggerResult['kind']; attemptId: string; instanceId?: string };
+  | { kind: TriggerResult['kind']; attemptId: string; instanceId?: string }
+  /** A policy rule needs approval: the request was posted and waits (approval-request.ts). */
+  | { kind: 'awaiting-approval'; attemptId: string };
+
+/** AuditRecord.approval: who decided a request that needed approval (ISO 8601 instants). */
+export interface AuditApproval {
+  requested: string;
+  approvedBy: string[];
+  rejectedBy?: string;
+  /** The Reject's reason, as typed (untrusted: shown inert). */
+  reason?: string;
+  withdrawn?: boolean;
+  /** When the request reached its final state. */
+  at?: string;
+}
+
+/** What a policy rule asks before a request may run: approvals from other people. */
+export interface ApprovalNeed {
+  rule: RuleRef;
+  count: number;
+  timeoutMs: number;
+  /** Slack user ids who may approve (the requester left out). */
+  eligibleApprovers: string[];
+  /** Who must approve and within how long, in words with mentions. */
+  summary: string;
+}
+
+/**
+ * The policy's verdict as the trigger use case takes it: undefined (allowed), a refusal in words,
+ * or the approvals it needs first.
+ */
+export type PolicyCheck = { why: string; how: string } | { needsApproval: ApprovalNeed } | undefined;
+
+/**
+ * Approval requests (core/approval-request.ts) by id, with an index of the pending ones by deadline
+ * for the expiry pass. Atomic decisions are made on top of it (core/approval-update.ts).
+ */
+export interface ApprovalStore {
+  /** Creates or replaces the request; a pending one is indexed by its deadline, a final one not. */
+  put(request: ApprovalRequest): Promise<void>;
+  get(id: string): Promise<ApprovalRequest | undefined>;
+  remove(id: string): Promise<void>;
+  /** Pending requests whose deadline is at or before `now`, most overdue first, at most `limit`. */
+  listExpired(now: number, limit: number): Promise<ApprovalRequest[]>;
+}

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { type ApprovalRequest, auditApprovalOf } from './approval-request';
+import { attachApprovalMessage } from './approval-update';
 import { claimKey } from './claim-key';
-import { EnosApiError, FlowTriggerError, StoreError } from './errors';
+import { EnosApiError, FlowTriggerError, PolicyBlockedError, StoreError } from './errors';
 import type { NewRunWatch } from './new-run-watch';
 import type {
   Announcement,
+  ApprovalNeed,
   AuditRecord,
   EarlierAttempt,
   EnosIdentity,
@@ -199,6 +202,16 @@ function auditRecordOf(
     ...(job.origin.backfill
       ? { backfill: { id: job.origin.backfill.id, businessDate: job.origin.backfill.businessDate } }
       : {}),
+    ...(job.approved
+      ? {
+          threadTs: job.approved.thread.threadTs,
+          approval: {
+            requested: new Date(job.approved.requestedAt).toISOString(),
+            approvedBy: job.approved.approvedBy,
+            at: new Date(job.approved.approvedAt).toISOString(),
+          },
+        }
+      : {}),
   };
 }
 
@@ -246,14 +259,20 @@ async function intake(
     return { done: { kind: 'not-linked' } };
   }
 
-  const zone = await deps.zoneOf(job.origin.teamId, job.origin.slackUserId);
-  // Against the moment it was asked: "now" and "at 14:00" mean the same after a restart.
-  const resolved = resolveTime(cmd.when, { now: job.acceptedAt, zone });
-  if (!resolved.ok) {
-    await reporter.notify({ kind: 'time-invalid', message: resolved.error.message });
-    return { done: { kind: 'time-invalid' } };
+  let time: ResolvedTime;
+  if (job.approved?.time) {
+    // The time the approvers saw, not "at 14:00" read again against the approval's moment.
+    time = job.approved.time;
+  } else {
+    const zone = await deps.zoneOf(job.origin.teamId, job.origin.slackUserId);
+    // Against the moment it was asked: "now" and "at 14:00" mean the same after a restart.
+    const resolved = resolveTime(cmd.when, { now: job.acceptedAt, zone });
+    if (!resolved.ok) {
+      await reporter.notify({ kind: 'time-invalid', message: resolved.error.message });
+      return { done: { kind: 'time-invalid' } };
+    }
+    time = resolved.time;
   }
-  const time = resolved.time;
   const dupKey = duplicateKey(jobCommand(job), time);
   const requestedAt = new Date(job.acceptedAt).toISOString();
 
@@ -300,14 +319,27 @@ async function intake(
     carry.check = checkFailure(error, cmd.flowId, identity);
   }
 
+  let approval: ApprovalNeed | undefined;
   if (flow && deps.checkPolicy) {
-    const refusal = await deps.checkPolicy({
+    const verdict = await deps.checkPolicy({
       flow: { flowId: cmd.flowId, flowName: flow.flowName },
       // The console has no conversation: a rule that names channels refuses it (docs/policy.md).
       conversationId: job.origin.source === 'console' ? undefined : job.origin.channelId,
       userId: job.origin.slackUserId,
       action: { kind: 'trigger' },
     });
+    let refusal = verdict && 'why' in verdict ? verdict : undefined;
+    // An approved request's job meets the same rule again: this approval is the one it asks for.
+    if (verdict && 'needsApproval' in verdict && !job.approved) {
+      if (deps.approvals && reporter.requestApproval && job.origin.source !== 'console') {
+        approval = verdict.needsApproval;
+      } else {
+        refusal = {
+          why: `${verdict.needsApproval.summary} Approvals are collected in a Slack channel, and this request was not made in one.`,
+          how: 'Ask for it with `/flow-trigger` in a Slack channel where flow-trigger is a member.',
+        };
+      }
+    }
     if (refusal) {
       // Refused before anything is visible: the duplicate guard must not hold a request that never ran.
       await releaseQuietly(deps, dupKey);
@@ -321,13 +353,24 @@ async function intake(
       return { done: { kind: 'policy-refused' } };
     }
   }
+  if (approval && flow) {
+    // Only a request that would pass its checks is put to the approvers. One that would not is
+    // answered privately here, never announced: an announced job could be resumed after a crash
+    // and sent without the approval its rule asks for.
+    if (carry.check) {
+      const thread = { channelId: job.origin.channelId, private: true };
+      return answerWithoutRun(deps, job, { identity, time, flow, thread }, carry.check, reporter);
+    }
+    return askForApproval(deps, job, { identity, time, flow }, approval, reporter, dupKey);
+  }
 
   const facts = { identity, time, ...(flow ? { flow } : {}) };
   let thread: ThreadRef;
   try {
-    thread = await reporter.announce(
-      announcementOf(job, { ...facts, thread: { channelId: '', private: false } }),
-    );
+    thread = job.approved
+      ? // The approval request is the parent: the trigger is reported in its thread.
+        { channelId: job.approved.thread.channelId, threadTs: job.approved.thread.threadTs, private: false }
+      : await reporter.announce(announcementOf(job, { ...facts, thread: { channelId: '', private: false } }));
   } catch (error) {
     // Nobody could be told: triggering now would start a run no one knows about.
     deps.log('error', 'could not announce the trigger in Slack; not triggered', {
@@ -369,6 +412,118 @@ async function intake(
 }
 
 /**
+ * accepted → awaiting approval: a policy rule needs approval. The request is stored (pending,
+ * indexed by its deadline), then posted in the conversation with its buttons, and the job ends
+ * here: the request record carries it on (approval-request.ts). On approval a new job of the same
+ * id runs every check again (`TriggerJob.approved`). Where the bot cannot post, nobody could
+ * approve it: refused privately. A rerun after a crash finds its posted request and stops.
+ */
+async function askForApproval(
+  deps: TriggerDeps,
+  job: TriggerJob,
+  facts: Pick<AnnouncedFacts, 'identity' | 'time'> & { flow: Flow },
+  need: ApprovalNeed,
+  reporter: TriggerReporter,
+  dupKey: string,
+): Promise<StepOutcome> {
+  const approvals = deps.approvals;
+  const post = reporter.requestApproval?.bind(reporter);
+  if (!approvals || !post) throw new Error('askForApproval without an approval store or reporter');
+  const { identity, time, flow } = facts;
+  const cmd = job.command;
+  const now = deps.clock();
+  const request: ApprovalRequest = {
+    id: job.id,
+    teamId: job.origin.teamId,
+    requesterId: job.origin.slackUserId,
+    channelId: job.origin.channelId,
+    ...(job.origin.teamDomain ? { teamDomain: job.origin.teamDomain } : {}),
+    source: job.origin.source,
+    payload: {
+      kind: 'trigger',
+      flowId: cmd.flowId,
+      flowName: flow.flowName,
+      when: cmd.when,
+      time,
+      parameters: cmd.parameters,
+      identity: { userId: identity.userId, userName: identity.userName, orgId: identity.orgId },
+    },
+    rule: need.rule,
+    summary: need.summary,
+    approvers: need.eligibleApprovers,
+    count: need.count,
+    requestedAt: now,
+    deadline: now + need.timeoutMs,
+    state: 'pending',
+    approvedBy: [],
+  };
+  const lockDeps = { approvals, claims: deps.claims, clock: deps.clock };
+  try {
+    const earlier = await approvals.get(job.id);
+    if (earlier?.message) return { done: { kind: 'awaiting-approval', attemptId: job.id } };
+    await approvals.put(request);
+  } catch (error) {
+    await releaseQuietly(deps, dupKey);
+    await reporter.notify({ kind: 'store-failed', error: asFlowTriggerError(error) });
+    return { done: { kind: 'store-failed' } };
+  }
+  let posted: Awaited<ReturnType<typeof post>>;
+  try {
+    posted = await post(request);
+  } catch (error) {
+    deps.log('error', 'could not post an approval request in Slack; not requested', {
+      attemptId: job.id,
+      err: error,
+    });
+    await approvals.remove(job.id).catch(() => undefined);
+    await releaseQuietly(deps, dupKey);
+    await saveAudit(deps, job, facts, {
+      outcome: 'failed',
+      error: { code: 'SLACK_UNREACHABLE', message: error instanceof Error ? error.message : String(error) },
+    });
+    return { done: { kind: 'slack-unreachable', attemptId: job.id } };
+  }
+  if (!posted) {
+    await approvals.remove(job.id).catch(() => undefined);
+    await releaseQuietly(deps, dupKey);
+    const why =
+      `${need.summary} flow-trigger cannot post in this conversation, so nobody could see the request ` +
+      'to approve it.';
+    await saveAudit(deps, job, facts, {
+      outcome: 'refused',
+      error: { code: 'APPROVAL_NOT_POSSIBLE', message: 'the bot cannot post the approval request here' },
+    });
+    await reporter.notify({
+      kind: 'policy-refused',
+      flowId: cmd.flowId,
+      why,
+      how: 'Invite flow-trigger to the channel (`/invite @flow-trigger`) and ask again, or ask from a channel it is in.',
+    });
+    return { done: { kind: 'policy-refused' } };
+  }
+  let stored = request;
+  try {
+    stored = (await attachApprovalMessage(lockDeps, job.id, posted)) ?? request;
+  } catch (error) {
+    // The buttons work without it; only the expiry's edit of the message needs it.
+    deps.log('warn', 'could not record where the approval request was posted', {
+      attemptId: job.id,
+      err: error,
+    });
+  }
+  const thread = { channelId: posted.channelId, threadTs: posted.ts, private: false };
+  const earlier: EarlierAttempt = {
+    attemptId: job.id,
+    requestedAt: new Date(job.acceptedAt).toISOString(),
+    channelId: posted.channelId,
+    threadTs: posted.ts,
+  };
+  await deps.claims.update(dupKey, JSON.stringify(earlier), DUPLICATE_WINDOW_MS).catch(() => undefined);
+  await saveAudit(deps, job, { ...facts, thread }, { outcome: 'pending', approval: auditApprovalOf(stored) });
+  return { done: { kind: 'awaiting-approval', attemptId: job.id } };
+}
+
+/**
  * announced → sent → answered: the prerequisites (again after a restart: Get Flow only reads), the
  * age rule, then Update And Trigger, recorded as sent before the call. A refusal or a failure of
  * the checks is answered at once: nothing was sent.
@@ -389,6 +544,23 @@ async function send(
       flow = await deps.enos.getFlow(identity, cmd.flowId);
     } catch (error) {
       check = checkFailure(error, cmd.flowId, identity);
+    }
+    // The intake could not read the flow, so the policy (whose globs match its name) was not asked:
+    // a job resumed here asks it now, and an approval it would need is not skipped.
+    if (flow && deps.checkPolicy) {
+      const verdict = await deps.checkPolicy({
+        flow: { flowId: cmd.flowId, flowName: flow.flowName },
+        conversationId: job.origin.source === 'console' ? undefined : job.origin.channelId,
+        userId: job.origin.slackUserId,
+        action: { kind: 'trigger' },
+      });
+      const why =
+        verdict && 'why' in verdict
+          ? `${verdict.why} ${verdict.how}`
+          : verdict && !job.approved
+            ? `${verdict.needsApproval.summary} Ask again to post the request for approval.`
+            : undefined;
+      if (why) check = { kind: 'failed', error: new PolicyBlockedError(why), stage: 'check' };
     }
   }
   if (!check && flow) {

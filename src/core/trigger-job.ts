@@ -89,6 +89,25 @@ export interface TriggerJob {
   /** Epoch ms from which recovery looks at the job (when its lease may have lapsed, or a check is due). */
   dueAt: number;
   state: JobState;
+  /** Set when the job is an approved request (approval-request.ts): it runs in the request's thread. */
+  approved?: ApprovedFacts;
+}
+
+/**
+ * What an approved request hands its job: the time as it was shown to the approvers (pinned, so that
+ * "at 14:00" is not read again against the approval's moment), the request's thread, and who
+ * approved. The checks run again; the policy's approval is then this one.
+ */
+export interface ApprovedFacts {
+  /** Epoch ms the request was made. */
+  requestedAt: number;
+  /** Absent for "now": it runs at the moment of the approval, resolved then. */
+  time?: ResolvedTime;
+  /** The request message: the thread the trigger is reported in. */
+  thread: { channelId: string; threadTs: string };
+  approvedBy: string[];
+  /** Epoch ms of the last approval. */
+  approvedAt: number;
 }
 
 /** A job just acknowledged, due for recovery once a worker's lease would have lapsed. */

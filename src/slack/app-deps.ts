@@ -1,7 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { ApprovalPayload, ApprovalRequest } from '../core/approval-request';
 import type { BackfillStore } from '../core/backfill';
 import type {
+  ApprovalStore,
   AuditStore,
   ClaimStore,
   Clock,
@@ -61,6 +63,17 @@ export interface AppDeps {
   backfillPlans: BackfillPlanStore;
   /** The backfill engine's settings; defaults where absent. */
   backfillRunner?: Partial<BackfillRunnerSettings>;
+  /** Requests waiting for approval (absent: a request that needs approval is refused). */
+  approvals?: ApprovalStore;
+  /**
+   * Starts a backfill once its approval request is approved (wired by the backfill engine; absent:
+   * the thread says that it cannot start in this build).
+   */
+  onBackfillApproved?: (
+    payload: Extract<ApprovalPayload, { kind: 'backfill' }>,
+    approvers: string[],
+    request: ApprovalRequest,
+  ) => Promise<void>;
 }
 
 /** What listeners get: the app's dependencies plus what is built from the Slack client. */
@@ -118,6 +131,8 @@ export type TriggerPathDeps = Pick<
   | 'backfills'
   | 'backfillPlans'
   | 'backfillEngine'
+  | 'approvals'
+  | 'onBackfillApproved'
 >;
 
 /** The slash command: the trigger path, plus the organization `link` defaults to. */

@@ -150,3 +150,22 @@ export const BACKFILL_ACTIONS_BLOCK = 'backfill_actions';
 
 /** A backfill preview's Start button: its value is the stored plan's id, nothing else. */
 export const BACKFILL_START_ACTION = 'backfill_start';
+/**
+ * The buttons of an approval request (docs/product.md, "Guardrails"); their value is the request's
+ * id. Who may press which is decided from the clicker and the stored request, never the value.
+ */
+export const APPROVAL_ACTION = {
+  approve: 'approval_approve',
+  /** Opens the small modal that asks for a reason. */
+  reject: 'approval_reject',
+  /** For the requester only. */
+  withdraw: 'approval_withdraw',
+} as const;
+
+/** The block holding the approval buttons: gone once the request is decided. */
+export const APPROVAL_ACTIONS_BLOCK = 'approval_actions';
+
+/** The Reject modal: its private_metadata is the request's id. */
+export const APPROVAL_REJECT_MODAL_CALLBACK = 'approval_reject_modal';
+export const APPROVAL_REASON_BLOCK = 'approval_reason';
+export const APPROVAL_REASON_ACTION = 'reason';

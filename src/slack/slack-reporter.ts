@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { TriggerReporter } from '../core/ports';
 import { retryRateLimited } from './retry-rate-limited';
+import { approvalRequestMessage } from './ui/approval-messages';
 import { checkingMessage, notTriggeredMessage } from './ui/recovery-messages';
 import type { SlackMessage } from './ui/slack-message';
 import {
@@ -197,6 +198,27 @@ export function createSlackReporter(ctx: ReporterContext): TriggerReporter {
       }
       // An ephemeral message cannot be edited by the bot: the watcher then only notifies at the end.
       return undefined;
+    },
+
+    async requestApproval(request) {
+      // In the conversation only: a private request would reach no approver.
+      try {
+        const res = await retryRateLimited(() =>
+          client.chat.postMessage({
+            channel: request.channelId,
+            ...approvalRequestMessage(request),
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        );
+        if (!res.ts) throw new Error('chat.postMessage answered without a ts');
+        return { channelId: res.channel ?? request.channelId, ts: res.ts };
+      } catch (error) {
+        const code = slackErrorCode(error);
+        if (!code || !CANNOT_POST_HERE.has(code)) throw error;
+        logger.info({ channel: request.channelId, error: code }, 'cannot post an approval request here');
+        return undefined;
+      }
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { TriggerDeps } from '../core/ports';
 import type { TriggerPathDeps } from './app-deps';
-import { policyRefusalCheck } from './check-policy';
+import { policyTriggerCheck } from './check-policy';
 
 /**
  * The trigger use case's collaborators, taken from the listeners' dependencies, for
@@ -30,6 +30,7 @@ export function triggerDepsFrom(deps: TriggerPathDeps, log: Logger): TriggerDeps
       enosTimeoutMs: deps.enosRequestTimeoutMs ?? 15_000,
       serverZone: deps.enosServerZone ?? 'UTC',
     },
-    checkPolicy: policyRefusalCheck(deps),
+    checkPolicy: policyTriggerCheck(deps),
+    ...(deps.approvals ? { approvals: deps.approvals } : {}),
   };
 }

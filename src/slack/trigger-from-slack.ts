@@ -10,6 +10,7 @@ import { createBackfillRunReporter } from './backfill-run-reporter';
 import { DELIVERY_TTL_MS } from './claim-delivery';
 import { createSlackReporter } from './slack-reporter';
 import { triggerDepsFrom } from './trigger-deps';
+import { approvedNotRunMessage } from './ui/approval-messages';
 import type { SlackMessage } from './ui/slack-message';
 import { slackUnreachableMessage } from './ui/trigger-messages';
 
@@ -79,6 +80,15 @@ export async function withdrawTrigger(deps: TriggerPathDeps, job: TriggerJob): P
   ]);
 }
 
+/** Ends of a job told to the caller privately only (PrivateNotice kinds). */
+const PRIVATE_ENDS = new Set<string>([
+  'not-linked',
+  'time-invalid',
+  'duplicate',
+  'store-failed',
+  'policy-refused',
+]);
+
 /** What one attempt to work on a job came to. */
 export type JobWork = TriggerSummary['kind'] | 'busy' | 'gone';
 
@@ -130,6 +140,18 @@ export async function triggerFromSlack(deps: TriggerPathDeps, jobId: string, log
     );
     if (summary.kind === 'slack-unreachable') {
       await tellPrivately(deps, origin, respond, slackUnreachableMessage(job.command.flowId), jobLog);
+    }
+    if (job.approved && PRIVATE_ENDS.has(summary.kind)) {
+      // The requester was told why privately; the approvers, in the request's thread, see that it did not run.
+      const { channelId, threadTs } = job.approved.thread;
+      await deps.slackClient.chat
+        .postMessage({
+          channel: channelId,
+          thread_ts: threadTs,
+          ...approvedNotRunMessage(origin.slackUserId, job.command.flowId),
+          unfurl_links: false,
+        })
+        .catch((error: unknown) => jobLog.warn({ err: error }, 'could not post in the approval thread'));
     }
     return summary.kind;
   } finally {

@@ -34,6 +34,10 @@ export interface StoreKeys {
   backfillActiveIndex(teamId: string): string;
   /** One planned backfill (keyv), for its Start button. */
   backfillPlan(teamId: string, id: string): string;
+  /** One approval request (keyv). */
+  approval(id: string): string;
+  /** The pending approval requests: members are request IDs, scored by their deadline. */
+  approvalIndex(): string;
 }
 
 /**
@@ -61,5 +65,7 @@ export function createStoreKeys(prefix: string): StoreKeys {
     backfillDueIndex: () => `${prefix}backfill-due-index`,
     backfillActiveIndex: (teamId) => `${prefix}backfill-active-index:${id(teamId)}`,
     backfillPlan: (teamId, planId) => `${prefix}backfill-plan:${id(teamId)}:${id(planId)}`,
+    approval: (requestId) => `${prefix}approval:${id(requestId)}`,
+    approvalIndex: () => `${prefix}approval-index`,
   };
 }

@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { BackfillStore } from '../core/backfill';
 import type {
+  ApprovalStore,
   AuditStore,
   ClaimStore,
   Clock,
@@ -13,6 +14,7 @@ import type { BackfillPlanStore } from '../core/stored-backfill-plan';
 import type { Backend, BackendContext } from './backend';
 import { createOperationRunner } from './create-operation-runner';
 import { createStoreKeys } from './create-store-keys';
+import { KeyvApprovalStore } from './keyv-approval-store';
 import { KeyvAuditStore } from './keyv-audit-store';
 import { KeyvBackfillPlanStore } from './keyv-backfill-plan-store';
 import { KeyvBackfillStore } from './keyv-backfill-store';
@@ -39,6 +41,8 @@ export interface Store {
   backfills: BackfillStore;
   /** Previewed backfills, for their Start button (see src/core/stored-backfill-plan.ts). */
   backfillPlans: BackfillPlanStore;
+  /** Requests waiting for approval (see src/core/approval-request.ts). */
+  approvals: ApprovalStore;
   backend: 'sqlite' | 'redis';
   /** One round trip to the backend (for health checks); rejects with a StoreError. */
   ping(): Promise<void>;
@@ -112,6 +116,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     previews: new KeyvPreviewStore({ keyv, keys, runner, logger }),
     backfills: new KeyvBackfillStore({ keyv, index, claims: backend.claims, keys, runner, logger }),
     backfillPlans: new KeyvBackfillPlanStore({ keyv, keys, runner, logger }),
+    approvals: new KeyvApprovalStore({ keyv, index, keys, runner, logger }),
     ping: () => runner.run('answer a ping', () => backend.ping()),
     close: async () => {
       runner.markClosed();

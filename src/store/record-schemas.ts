@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApprovalRequest } from '../core/approval-request';
 import type { BackfillControlRequest, BackfillRecord } from '../core/backfill';
 import type { WhenSpec } from '../core/parse-command';
 import type { AuditRecord, Flow, Link, RunWatch, StoredPreview } from '../core/ports';
@@ -52,6 +53,16 @@ export const auditRecordSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), enosCode: z.number().optional() }).optional(),
   run: z.object({ status: z.number().int(), gaveUp: z.boolean().optional(), at: instant }).optional(),
   backfill: z.object({ id: z.string().min(1), businessDate: z.string() }).optional(),
+  approval: z
+    .object({
+      requested: instant,
+      approvedBy: z.array(z.string()),
+      rejectedBy: z.string().optional(),
+      reason: z.string().optional(),
+      withdrawn: z.boolean().optional(),
+      at: instant.optional(),
+    })
+    .optional(),
 }) satisfies z.ZodType<AuditRecord>;
 
 /** A RunWatch as stored. */
@@ -149,6 +160,15 @@ export const triggerJobSchema = z.object({
     }),
     z.object({ step: z.literal('reported'), answer: answerSchema, ...factsShape }),
   ]),
+  approved: z
+    .object({
+      requestedAt: z.number(),
+      time: opaque<ResolvedTime>().optional(),
+      thread: z.object({ channelId: z.string().min(1), threadTs: z.string().min(1) }),
+      approvedBy: z.array(z.string().min(1)),
+      approvedAt: z.number(),
+    })
+    .optional(),
 }) satisfies z.ZodType<TriggerJob>;
 
 /** A StoredPreview as stored. */
@@ -232,3 +252,45 @@ export const storedBackfillPlanSchema = z.object({
   serverZone: z.string(),
   createdAt: z.number(),
 }) satisfies z.ZodType<StoredBackfillPlan>;
+const approvalDecisionSchema = z.object({ userId: z.string().min(1), at: z.number() });
+
+/** An ApprovalRequest as stored (core/approval-request.ts). */
+export const approvalRequestSchema = z.object({
+  id: z.string().min(1),
+  teamId: z.string().min(1),
+  requesterId: z.string().min(1),
+  channelId: z.string().min(1),
+  teamDomain: z.string().optional(),
+  source: z.enum(['command', 'modal', 'button', 'console']),
+  payload: z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('trigger'),
+      flowId: z.number().int(),
+      flowName: z.string(),
+      when: opaque<WhenSpec>(),
+      time: opaque<ResolvedTime>(),
+      parameters: z.array(flowParameterSchema),
+      identity: identitySchema,
+    }),
+    z.object({
+      kind: z.literal('backfill'),
+      flowId: z.number().int(),
+      flowName: z.string(),
+      runs: z.number().int(),
+      range: z.string(),
+      parameters: z.array(flowParameterSchema),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ]),
+  rule: z.object({ index: z.number().int(), name: z.string() }),
+  summary: z.string(),
+  approvers: z.array(z.string().min(1)),
+  count: z.number().int().positive(),
+  requestedAt: z.number(),
+  deadline: z.number(),
+  message: z.object({ channelId: z.string().min(1), ts: z.string().min(1) }).optional(),
+  state: z.enum(['pending', 'approved', 'rejected', 'withdrawn', 'expired']),
+  approvedBy: z.array(approvalDecisionSchema),
+  rejectedBy: approvalDecisionSchema.extend({ reason: z.string() }).optional(),
+  decidedAt: z.number().optional(),
+}) satisfies z.ZodType<ApprovalRequest>;

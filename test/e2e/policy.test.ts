@@ -135,7 +135,7 @@ describe('refusals by the command', () => {
     ]);
   });
 
-  it('a rule that requires approval refuses, saying approvals cannot be collected yet', async () => {
+  it('a rule that requires approval posts the request for its approvers instead of triggering (approval.test.ts)', async () => {
     t = await startTestApp({
       directory,
       policy: `rules:
@@ -145,10 +145,12 @@ describe('refusals by the command', () => {
 `,
     });
     const res = await t.command('3377');
-    expectNothingTriggered();
-    const [said] = privateTo(res.responseUrlId);
-    expect(said).toContain('Policy rule "second person" needs 1 approval from <!subteam^S0OTHERS1>');
-    expect(said).toContain('cannot collect approvals yet');
+    expect(app().enos.requestsOf('flows.updateAndTrigger')).toEqual([]);
+    expect(privateTo(res.responseUrlId)).toEqual([]);
+    const [request] = parents();
+    expect(textOf(request)).toContain(
+      'Policy rule "second person" needs 1 approval from <!subteam^S0OTHERS1>',
+    );
   });
 
   it('a rule name that tries to ping stays inert', async () => {

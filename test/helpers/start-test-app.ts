@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import type { FlowTriggerApp } from '../../src/app';
-import { composeApp } from '../../src/compose-app';
+import { type AppAdapters, composeApp } from '../../src/compose-app';
 import type { Link } from '../../src/core/ports';
 import type { EnosClient } from '../../src/enos/create-enos-client';
 import type { InFlight } from '../../src/in-flight';
@@ -128,6 +128,8 @@ export interface TestAppOptions {
   directory?: Pick<FakeSlackApiOptions, 'channels' | 'userGroups'>;
   /** The backfill engine. Default: no timer (`tickMs: 0`: tests call `backfills.tick()`). */
   backfillRunner?: Partial<BackfillRunnerSettings>;
+  /** Starts an approved backfill (absent: not wired, as in a build without the backfill engine). */
+  onBackfillApproved?: AppAdapters['onBackfillApproved'];
 }
 
 export interface TestApp {
@@ -160,6 +162,8 @@ export interface TestApp {
   recover(): ReturnType<JobRecovery['tick']>;
   /** The backfill engine (tick() runs one pass at the test clock's time). */
   backfills: BackfillRunner;
+  /** One pass of the approval expiry at the test clock's time; resolves with how many expired. */
+  expireApprovals(): Promise<number>;
   /**
    * Dies like a killed process: the HTTP server and connections go, but the watcher releases no
    * lease and finishes nothing. The fakes and the store's data are left for a successor.
@@ -239,7 +243,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       recovery: { tickMs: 0, leaseMs: 5000, ...options.recovery },
       backfillRunner: { tickMs: 0, ...options.backfillRunner },
     },
-    { logger, clock, newId: () => `attempt-${idTag}${++ids}`, ...(policy ? { policy } : {}) },
+    {
+      logger,
+      clock,
+      newId: () => `attempt-${idTag}${++ids}`,
+      ...(policy ? { policy } : {}),
+      ...(options.onBackfillApproved ? { onBackfillApproved: options.onBackfillApproved } : {}),
+    },
   );
   const { store, enos: enosClient, inFlight, app } = composed;
   const { port } = await composed.start();
@@ -296,6 +306,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     tick: () => app.watcher.tick(),
     recover: () => app.recovery.tick(),
     backfills: app.backfills,
+    expireApprovals: () => app.approvalExpiry.tick(),
     async crash() {
       await app.app.stop();
       await composed.close();

@@ -31,6 +31,8 @@ export function previewMessage(
     flow: Flow;
     duplicate?: EarlierAttempt;
     serverZone: string;
+    /** The policy's approval summary, when a trigger of this flow needs approval. */
+    approval?: string;
   },
 ): SlackMessage {
   const { time } = preview;
@@ -85,6 +87,13 @@ export function previewMessage(
       ),
     );
   } else {
+    if (options.approval) {
+      blocks.push(
+        section(
+          `:raised_hand: ${options.approval} *Trigger* posts the request for them in this conversation; nothing runs before it is approved.`,
+        ),
+      );
+    }
     blocks.push({
       type: 'actions',
       elements: [

@@ -32,7 +32,7 @@ export function ownerList(owners: readonly string[]): string {
 /** Characters of one `KEY=VALUE` shown; the run gets the whole value, the thread a readable part. */
 const SHOWN_PARAMETER = 300;
 
-function parameterList(parameters: FlowParameter[]): string {
+export function parameterList(parameters: FlowParameter[]): string {
   if (parameters.length === 0) return 'no parameter changes';
   const shown = parameters.map((p) => code(shortenPlain(`${p.key}=${p.value}`, SHOWN_PARAMETER)));
   return fitList(shown, ' ', 2000);

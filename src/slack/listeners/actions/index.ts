@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ActionDeps } from '../../app-deps';
 import {
+  APPROVAL_ACTION,
   BACKFILL_ACTION,
   BACKFILL_START_ACTION,
   FORM_BACK_ACTION,
@@ -10,6 +11,7 @@ import {
   PREVIEW_TRIGGER_ACTION,
   RUN_ACTION,
 } from '../../ids';
+import { approvalButton, rejectButton } from './approval-buttons';
 import { backToForm } from './back-to-form';
 import { backfillControl } from './backfill-control';
 import { cancelRun } from './cancel-run';
@@ -57,6 +59,9 @@ export function register(app: App, deps: ActionDeps): void {
     [FORM_BACK_ACTION, backToForm(deps)],
     [BACKFILL_START_ACTION, asButton(startBackfillButton(deps))],
     ...Object.values(BACKFILL_ACTION).map((actionId) => [actionId, control] as const),
+    [APPROVAL_ACTION.approve, asButton(approvalButton(deps, 'approve'))],
+    [APPROVAL_ACTION.reject, asButton(rejectButton(deps))],
+    [APPROVAL_ACTION.withdraw, asButton(approvalButton(deps, 'withdraw'))],
   ]);
   const actionIds = new RegExp(`^(?:${[...routes.keys()].map(escapeRegExp).join('|')})$`);
   app.action<BlockAction>(actionIds, async (args) => {

@@ -2,7 +2,7 @@ import type { WhenSpec } from '../../../core/parse-when';
 import type { FlowParameter } from '../../../core/ports';
 import { type PreviewDeps, type PreviewOutcome, previewRequest } from '../../../core/preview-request';
 import type { TriggerPathDeps } from '../../app-deps';
-import { policyRefusalCheck } from '../../check-policy';
+import { approvalNeeded, policyRefusalCheck } from '../../check-policy';
 import { inertMessage } from '../../ui/inert-text';
 import { PREVIEW_TTL_MINUTES, previewMessage } from '../../ui/preview-message';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
@@ -62,12 +62,22 @@ export async function answerPreview(deps: TriggerPathDeps, ask: PreviewAskFromSl
       PREVIEW_TTL_MS,
     );
   }
+  // A lookup that fails here only loses the note: the Trigger checks the policy again.
+  const approval =
+    outcome.kind === 'preview' && outcome.preview.check.ok
+      ? await approvalNeeded(deps, {
+          flow: { flowId: outcome.preview.flowId, flowName: outcome.flow.flowName },
+          slackUserId: ask.slackUserId,
+          conversationId: ask.channelId,
+        }).catch(() => undefined)
+      : undefined;
   return previewAnswer(outcome, {
     flowId: ask.flowId,
     previewId,
     admins: deps.admins,
     selfLink: deps.selfLink,
     serverZone: deps.enosServerZone ?? 'UTC',
+    ...(approval ? { approval } : {}),
   });
 }
 
@@ -84,6 +94,8 @@ export function previewAnswer(
     admins: string[];
     selfLink: boolean;
     serverZone: string;
+    /** The policy's approval summary, when a trigger of this flow needs approval. */
+    approval?: string;
   },
 ): SlackMessage {
   switch (outcome.kind) {
@@ -110,6 +122,7 @@ export function previewAnswer(
         flow: outcome.flow,
         ...(outcome.duplicate ? { duplicate: outcome.duplicate } : {}),
         serverZone: options.serverZone,
+        ...(options.approval ? { approval: options.approval } : {}),
       });
   }
 }
