@@ -191,8 +191,14 @@ describe('after a stop at a failed date', () => {
       [BACKFILL_ACTION.cancelRemaining, 'Cancel remaining'],
     ]);
 
-    t.clock.advance(61_000);
+    // Clicked 15 s after the failed attempt's answer: the new attempt waits for 61 s after it.
     expect(await click(reply, BACKFILL_ACTION.retry)).toContain('Retrying the failed date');
+    await t.backfills.tick();
+    expect(triggers()).toHaveLength(1);
+    t.clock.advance(45_000);
+    await t.backfills.tick();
+    expect(triggers()).toHaveLength(1);
+    t.clock.advance(1_000);
     await t.backfills.tick();
     expect(triggers()).toHaveLength(2);
     expect(triggers()[1]!.body).toEqual({
