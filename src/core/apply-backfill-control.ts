@@ -137,10 +137,12 @@ export function applyBackfillControl(
       }
       // A new attempt: pending again with the attempts made so far (the failed one counted); the
       // engine adds one when it starts it, so its trigger job is a new one (backfillJobId(id, date,
-      // attempts + 1)). Nothing of the failed attempt is kept but its trigger time. EnOS refuses the
-      // same flow twice within a minute: not before 61 s after the failed attempt's answer.
-      const { instanceId: _i, status: _s, answeredAt, endedAt: _e, failure: _f, ...planned } = stopped;
+      // attempts + 1)). The failed attempt's instance, status and failure go; its answer and end
+      // stay, because EnOS refuses the same flow twice within a minute: the engine's spacing
+      // (earliestTrigger) starts the new attempt 61 s after the failed one's answer at the earliest.
+      const { instanceId: _i, status: _s, failure: _f, ...planned } = stopped;
       runs[index] = { ...planned, state: 'pending', attempts: stopped.attempts };
+      const { answeredAt } = stopped;
       const notBefore = answeredAt === undefined ? now : Math.max(now, answeredAt + BACKFILL_SPACING_MS);
       return { record: changed('running', runs, notBefore) };
     }

@@ -239,7 +239,9 @@ export function createBackfillRunner(
     }
     const next = { ...applied.record, updatedAt: deps.clock() };
     await save(isActiveBackfill(next) ? { ...next, nextAt: Math.min(next.nextAt, deps.clock()) } : next);
-    if (isActiveBackfill(next)) await editProgress(next);
+    // An ended backfill's reply is edited by finish(), at once, unless a run is still running
+    // (Cancel remaining, Cancel all): then now, so that it shows the cancelled dates and no buttons.
+    if (isActiveBackfill(next) || next.runs.some((r) => r.state === 'running')) await editProgress(next);
     return next;
   }
 

@@ -92,7 +92,7 @@ describe('applyBackfillControl', () => {
   });
 
   describe('retry and skip', () => {
-    it('Retry: the failed run is pending again, its attempts kept (the engine adds the next), nothing else of the failed attempt', () => {
+    it('Retry: the failed run is pending again, its attempts kept (the engine adds the next), its instance, status and failure gone', () => {
       const failed = backfillRun(1, 'failed', { status: 'FAIL', endedAt: 5_000, failure: 'Task t1 failed' });
       const record = backfillRecord(['done', 'failed', 'pending'], { status: 'stopped' });
       record.runs[1] = failed;
@@ -105,6 +105,9 @@ describe('applyBackfillControl', () => {
         local: failed.local,
         state: 'pending',
         attempts: 1,
+        // Kept for the spacing: EnOS refuses the same flow twice within a minute.
+        answeredAt: failed.answeredAt,
+        endedAt: 5_000,
       });
       expect(result.record.runs[2]).toEqual(record.runs[2]);
       expect(result.record.nextAt).toBe(NOW);

@@ -179,6 +179,30 @@ describe('the controls of a running backfill', () => {
   });
 });
 
+describe('Cancel remaining', () => {
+  it('cancels the dates not run yet; the running run finishes in EnOS, is reported, then the end is told once', async () => {
+    t = await startTestApp();
+    const reply = await start('2026-11-20 to 2026-11-22');
+    const first = t.enos.triggers[0]!.instanceId!;
+    expect(await click(reply, BACKFILL_ACTION.cancelRemaining)).toContain('Cancelling the remaining runs');
+    // Nothing is cancelled in EnOS, and no end yet: the run in progress goes on.
+    expect(t.enos.requestsOf('flowInstances.cancel')).toHaveLength(0);
+    expect(textOf(progress(reply))).toMatch(/`2026-11-21` · :no_entry_sign: cancelled/);
+    expect(textOf(progress(reply))).toContain(`\`2026-11-20\` · \`${first}\` · :arrow_forward: running`);
+    expect(controls(reply)).toEqual([]);
+    const thread = () => posts().filter((call) => call.args.thread_ts !== undefined && call !== reply);
+    expect(thread()).toHaveLength(0);
+
+    await endRun(1);
+    expect(textOf(progress(reply))).toContain(`\`2026-11-20\` · \`${first}\` · :white_check_mark: done`);
+    t.clock.advance(5 * 60_000);
+    await t.backfills.tick();
+    expect(triggers()).toHaveLength(1);
+    expect(thread()).toHaveLength(1);
+    expect(textOf(thread()[0])).toContain(`<@${ALICE.slackUserId}>`);
+  });
+});
+
 describe('after a stop at a failed date', () => {
   it('Retry runs that date again (same trigger time, a new attempt); Skip goes on with the next date', async () => {
     t = await startTestApp();
@@ -191,8 +215,14 @@ describe('after a stop at a failed date', () => {
       [BACKFILL_ACTION.cancelRemaining, 'Cancel remaining'],
     ]);
 
-    t.clock.advance(61_000);
+    // Clicked 15 s after the failed attempt's answer: the new attempt waits for 61 s after it.
     expect(await click(reply, BACKFILL_ACTION.retry)).toContain('Retrying the failed date');
+    await t.backfills.tick();
+    expect(triggers()).toHaveLength(1);
+    t.clock.advance(45_000);
+    await t.backfills.tick();
+    expect(triggers()).toHaveLength(1);
+    t.clock.advance(1_000);
     await t.backfills.tick();
     expect(triggers()).toHaveLength(2);
     expect(triggers()[1]!.body).toEqual({
