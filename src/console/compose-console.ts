@@ -12,7 +12,6 @@ import type {
   Flow,
   FlowParameter,
   LinkStore,
-  TriggerDeps,
   TriggerSummary,
   WatchStore,
 } from '../core/ports';
