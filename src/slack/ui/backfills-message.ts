@@ -1,6 +1,7 @@
 import { stoppedRunIndex } from '../../core/apply-backfill-control';
 import type { BackfillRecord } from '../../core/backfill';
 import { progressLine, tallyBackfill } from '../../core/backfill-progress';
+import { linkedOnlyMessage } from './linked-only-message';
 import { code, messageUrl, userMention } from './mrkdwn';
 import { SLACK_LIMITS, sectionsOf } from './slack-limits';
 import { context, type SlackMessage, section, textMessage } from './slack-message';
@@ -79,12 +80,5 @@ export function backfillsMessage(
 
 /** `backfills` asked by someone not linked to EnOS. */
 export function backfillsNotLinkedMessage(admins: string[], selfLink: boolean): SlackMessage {
-  const ask =
-    admins.length > 0
-      ? `Ask an admin (${admins.map(userMention).join(', ')}) to link you.`
-      : 'No flow-trigger admins are configured: ask whoever runs flow-trigger to set FLOW_TRIGGER_ADMINS.';
-  const self = selfLink ? ' Or run `/flow-trigger link me` to link yourself by your Slack email.' : '';
-  return textMessage(
-    `:link: Backfills are shown to people linked to an EnOS user, and you are not linked yet. ${ask}${self}`,
-  );
+  return linkedOnlyMessage('Backfills are', admins, selfLink);
 }

@@ -1,8 +1,8 @@
 import type { AuditRecord } from '../../core/ports';
 import { attemptLine } from './attempt-line';
-import { userMention } from './mrkdwn';
+import { linkedOnlyMessage } from './linked-only-message';
 import { SLACK_LIMITS, sectionsOf } from './slack-limits';
-import { context, type SlackMessage, section, textMessage } from './slack-message';
+import { context, type SlackMessage, section } from './slack-message';
 
 /**
  * `/flow-trigger history [flowId]`: the caller's own last trigger attempts and those announced in
@@ -35,12 +35,5 @@ export function historyMessage(
 
 /** `history` asked by someone not linked to EnOS: they see no one's attempts. */
 export function historyNotLinkedMessage(admins: string[], selfLink: boolean): SlackMessage {
-  const ask =
-    admins.length > 0
-      ? `Ask an admin (${admins.map(userMention).join(', ')}) to link you.`
-      : 'No flow-trigger admins are configured: ask whoever runs flow-trigger to set FLOW_TRIGGER_ADMINS.';
-  const self = selfLink ? ' Or run `/flow-trigger link me` to link yourself by your Slack email.' : '';
-  return textMessage(
-    `:link: History is shown to people linked to an EnOS user, and you are not linked yet. ${ask}${self}`,
-  );
+  return linkedOnlyMessage('History is', admins, selfLink);
 }
