@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BackfillOnFailure, BackfillOrder } from '../../core/parse-backfill';
+import { parseJsonWith } from '../../core/parse-json-with';
 import { PRIVATE_METADATA_LIMIT } from './trigger-modal-metadata';
 
 /**
@@ -101,15 +102,9 @@ export function encodeFormSnapshot(snapshot: FormSnapshot): string {
 
 /** The snapshot of a view this app built, or undefined for anything else. */
 export function decodeFormSnapshot(text: string): FormSnapshot | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) return undefined;
-  const e = parsed.data;
+  const parsed = parseJsonWith(schema, text);
+  if (!parsed) return undefined;
+  const e = parsed;
   return {
     ...(e.c ? { channelId: e.c } : {}),
     zone: e.z,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonWith } from '../../core/parse-json-with';
 import type { FlowParameter } from '../../core/ports';
 
 /** Slack refuses a view whose `private_metadata` is longer than this. */
@@ -54,15 +55,9 @@ export function encodeModalMetadata(metadata: TriggerModalMetadata): string {
 
 /** The metadata of a view this app built, or undefined for anything else (an old or forged view). */
 export function decodeModalMetadata(text: string): TriggerModalMetadata | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) return undefined;
-  const { c, z: zone, f } = parsed.data;
+  const parsed = parseJsonWith(schema, text);
+  if (!parsed) return undefined;
+  const { c, z: zone, f } = parsed;
   return {
     ...(c ? { channelId: c } : {}),
     zone,
