@@ -178,6 +178,14 @@ function isParameterList(v: unknown): v is FlowParameter[] {
 }
 
 /** The users, flows and instances of the fake, and the business rules of the five calls. */
+/**
+ * When a run starts: at its trigger time, or, for a back-dated one, when it was created (EnOS runs
+ * a back-dated trigger at once). Its run time counts from there, and so does its duration.
+ */
+function runStartOf(instance: Pick<FakeFlowInstance, 'triggerTime' | 'createdAt'>): number {
+  return Math.max(instance.triggerTime, instance.createdAt ?? instance.triggerTime);
+}
+
 export class FakeEnosState {
   readonly users = new Map<string, FakeEnosUser>();
   readonly flows = new Map<number, FakeFlow>();
@@ -207,9 +215,10 @@ export class FakeEnosState {
     for (const instance of this.instances.values()) {
       if (isTerminalStatus(instance.status)) continue;
       const plan = this.flows.get(instance.flowId)?.run ?? DEFAULT_RUN_PLAN;
-      if (now < instance.triggerTime) {
+      const startsAt = runStartOf(instance);
+      if (now < startsAt) {
         this.moveTo(instance, 5, () => 'INIT');
-      } else if (now < instance.triggerTime + plan.runMs) {
+      } else if (now < startsAt + plan.runMs) {
         this.moveTo(instance, 2, () => 'RUNNING');
       } else if (plan.failAtTask === undefined) {
         this.moveTo(instance, 1, () => 'SUCCESS');
@@ -349,7 +358,7 @@ export class FakeEnosState {
       status: i.status,
       statusDesc: STATUS_DESC[i.status] ?? 'UNKNOWN',
       triggerTime: serverTime(i.triggerTime),
-      startTime: i.status === 0 ? null : serverTime(i.triggerTime),
+      startTime: i.status === 0 ? null : serverTime(runStartOf(i)),
       endTime: terminal ? serverTime(this.clock()) : null,
       owner: i.owner,
       calDt: calDt(i.triggerTime),
