@@ -705,7 +705,7 @@ export function renderBackfillMarkdown(
     `| RSS MB | ${f1(first?.rssMB ?? Number.NaN)} | ${f1(last?.rssMB ?? Number.NaN)} | ${f1(maxRss)} | ${f2(r.rssSlopeMBPerHour)} MB per simulated hour (${f2(r.rssSlopeLoadedMBPerHour)} from 5′) |`,
     '',
     `The 0′ sample is taken after the seeding, before the first pass. Heap samples (MB): ${r.memory.map((p) => `${p.minute}′ ${f1(p.heapUsedMB)}`).join(', ')}. ` +
-      'The fakes share the heap; the bench empties their call logs every step and lets go of finished runs’ messages, the fake EnOS keeps its instances (about a thousand per hour).',
+      `The fakes share the heap; the bench empties their call logs every step and lets go of finished runs’ messages; the fake EnOS keeps every instance (${r.watchedReplaced + r.triggers} new ones over the run), which the growth under load includes.`,
     '',
     '| a backfill’s own overhead | count | per run state change |',
     '|---|---:|---:|',
