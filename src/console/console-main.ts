@@ -144,7 +144,8 @@ async function main(): Promise<number> {
         enosTimeoutMs: config.enos.requestTimeoutMs,
         backfill: config.backfill,
         ...(policy ? { checkPolicy: policyRefusalCheck({ policy }) } : {}),
-        // startBackfill: handed in once the backfill engine exists; until then `start` says it is not built.
+        // In the console's own temporary store, as its watches: the app's engine could not report them.
+        backfills: { store: own.backfills, tickMs: 1000 },
       },
       [
         `flow-trigger console, as ${as.slackUserId} (EnOS user ${link.userName}) in ${teamId}; times in ${config.defaultTimezone}.`,

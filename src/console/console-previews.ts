@@ -77,7 +77,7 @@ export async function answerBackfill(request: BackfillRequest, c: ConsoleSession
         );
         return;
       }
-      const { backfillId } = await start({
+      const started = await start({
         identity: outcome.identity,
         flow: outcome.flow,
         runs: outcome.plan.runs,
@@ -85,12 +85,13 @@ export async function answerBackfill(request: BackfillRequest, c: ConsoleSession
         order: outcome.order,
         onFailure: outcome.onFailure,
       });
+      if ('refused' in started) return c.out.print(started.refused, 'bad');
       c.out.print(
-        [`Backfill ${backfillId} started: ${outcome.plan.runs.length} run(s), one at a time.`],
+        [`Backfill ${started.backfillId} started: ${outcome.plan.runs.length} run(s), one at a time.`],
         'ok',
       );
-      // The backfill's progress (each run's instance ID and end, then the backfill's) is printed here
-      // once the engine reports it: a reporter like createConsoleRunReporter, handed to the engine.
+      // Its progress (the tally and the run in progress), a stop at a failure and its end are
+      // printed by the engine's console reporter (console-backfill-reporter.ts) as they happen.
     },
   };
 }

@@ -68,6 +68,8 @@ async function demo(): Promise<number> {
           tickMs: 250,
         },
         enosTimeoutMs: 15_000,
+        // Looked at 4 times a second: their waits (61 s between runs) pass on the demo's clock.
+        backfills: { store: store.backfills, tickMs: 250 },
       },
       [
         `flow-trigger demo: an EnOS simulator on this machine, time ${scale.data}× faster (DEMO_TIME_SCALE), linked as the demo user.`,

@@ -1,29 +1,21 @@
-import type { BackfillRecord } from '../core/backfill';
-import { backfillFlowKey } from '../core/backfill';
+import { beginBackfill } from '../backfill/begin-backfill';
 import type { Flow } from '../core/ports';
 import type { StoredBackfillPlan } from '../core/stored-backfill-plan';
 import { checkFailure, checkPrerequisites } from '../core/trigger-flow';
 import type { ActionDeps } from './app-deps';
 import { policyRefusalCheck } from './check-policy';
-import { retryRateLimited } from './retry-rate-limited';
-import { slackErrorCode } from './slack-reporter';
+import { createSlackBackfillReporter } from './slack-backfill-reporter';
 import {
   backfillBusyMessage,
   backfillCannotPostMessage,
-  backfillParentMessage,
-  backfillProgressReply,
   backfillStartedMessage,
 } from './ui/backfill-thread-messages';
 import { inertMessage } from './ui/inert-text';
 import { type SlackMessage, textMessage } from './ui/slack-message';
 import { noticeMessage, policyRefusedMessage, refusalText } from './ui/trigger-messages';
 
-/**
- * How long the flow's claim (one backfill per flow) lasts without its end releasing it: far beyond
- * any backfill (BACKFILL_MAX_RUNS runs), so that one lost by a crash before its record was written
- * does not hold the flow forever.
- */
-export const BACKFILL_FLOW_CLAIM_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** Kept here for the Slack callers: the shared start sequence owns it. */
+export { BACKFILL_FLOW_CLAIM_TTL_MS } from '../backfill/begin-backfill';
 
 /** What may start a backfill: the plan's checks again, as the clicker, at the click. */
 export async function checkBackfillStart(
@@ -83,83 +75,30 @@ export async function startBackfill(
   flow: Pick<Flow, 'flowName' | 'owners'>,
   startedBy: { slackUserId: string; teamDomain?: string },
 ): Promise<SlackMessage> {
-  const id = deps.newId();
-  const log = deps.logger.child({ team: plan.teamId, user: startedBy.slackUserId, backfillId: id });
-  const flowKey = backfillFlowKey(plan.teamId, plan.flowId);
-  const claim = await deps.claims.claim(flowKey, id, BACKFILL_FLOW_CLAIM_TTL_MS);
-  if (!claim.claimed) {
-    const first = await deps.backfills.get(plan.teamId, claim.existing);
-    return backfillBusyMessage(plan.flowId, first, startedBy.teamDomain);
+  const outcome = await beginBackfill(
+    {
+      claims: deps.claims,
+      backfills: deps.backfills,
+      clock: deps.clock,
+      newId: deps.newId,
+      logger: deps.logger,
+      reporter: createSlackBackfillReporter(deps, deps.logger),
+      engine: deps.backfillEngine,
+    },
+    plan,
+    flow,
+    startedBy.slackUserId,
+  );
+  switch (outcome.kind) {
+    case 'busy':
+      return backfillBusyMessage(plan.flowId, outcome.first, startedBy.teamDomain);
+    case 'not-announced':
+      return outcome.reason === 'cannot-post'
+        ? backfillCannotPostMessage()
+        : textMessage(
+            ':x: Slack did not take the backfill’s first message, so nothing was started. Try again.',
+          );
+    case 'started':
+      return backfillStartedMessage(outcome.record, startedBy.teamDomain);
   }
-  const now = deps.clock();
-  const draft: BackfillRecord = {
-    id,
-    teamId: plan.teamId,
-    slackUserId: startedBy.slackUserId,
-    identity: plan.identity,
-    flowId: plan.flowId,
-    flowName: flow.flowName,
-    owners: flow.owners,
-    parameters: plan.parameters,
-    order: plan.order,
-    onFailure: plan.onFailure,
-    zone: plan.zone,
-    serverZone: plan.serverZone,
-    channelId: plan.channelId,
-    runs: plan.runs.map((run) => ({ ...run, state: 'pending', attempts: 0 })),
-    status: 'running',
-    nextAt: now,
-    createdAt: now,
-    updatedAt: now,
-  };
-  let threadTs: string;
-  try {
-    const parent = await retryRateLimited(() =>
-      deps.slackClient.chat.postMessage({
-        channel: plan.channelId,
-        ...backfillParentMessage({ ...plan, flowName: flow.flowName }, startedBy.slackUserId),
-        unfurl_links: false,
-      }),
-    );
-    if (!parent.ts) throw new Error('chat.postMessage answered without a ts');
-    threadTs = parent.ts;
-  } catch (error) {
-    await deps.claims.release(flowKey).catch(() => undefined);
-    const code = slackErrorCode(error);
-    log.warn(
-      { err: error, error: code, channel: plan.channelId },
-      'could not post a backfill’s parent message',
-    );
-    if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived') {
-      return backfillCannotPostMessage();
-    }
-    return textMessage(
-      ':x: Slack did not take the backfill’s first message, so nothing was started. Try again.',
-    );
-  }
-  let record: BackfillRecord = { ...draft, threadTs };
-  try {
-    const reply = await retryRateLimited(() =>
-      deps.slackClient.chat.postMessage({
-        channel: plan.channelId,
-        thread_ts: threadTs,
-        ...backfillProgressReply(record),
-        unfurl_links: false,
-      }),
-    );
-    if (reply.ts)
-      record = { ...record, progress: { channelId: reply.channel ?? plan.channelId, ts: reply.ts } };
-  } catch (error) {
-    // The runs still go; the end message still comes.
-    log.warn({ err: error, error: slackErrorCode(error) }, 'could not post a backfill’s progress reply');
-  }
-  try {
-    await deps.backfills.put(record);
-  } catch (error) {
-    await deps.claims.release(flowKey).catch(() => undefined);
-    throw error;
-  }
-  log.info({ flowId: plan.flowId, runs: plan.runs.length }, 'backfill started');
-  void deps.backfillEngine.kick(record.teamId, record.id);
-  return backfillStartedMessage(record, startedBy.teamDomain);
 }

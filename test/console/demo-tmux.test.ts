@@ -82,3 +82,32 @@ maybe('in a terminal: the progress line changes in place; a preview asks at the 
     await new Promise((r) => setTimeout(r, 100));
   }
 });
+
+maybe('in a terminal: a backfill’s progress is one line rewritten in place, then its end', async () => {
+  const command = [
+    'cd',
+    JSON.stringify(root),
+    '&& DEMO_TIME_SCALE=100 exec',
+    JSON.stringify(process.execPath),
+    JSON.stringify(join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')),
+    'src/console/demo.ts',
+  ].join(' ');
+  tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', command);
+  await until((s) => /^flow-trigger>/m.test(s));
+  tmux('send-keys', '-t', session, 'backfill 3377 last 3 days', 'Enter');
+  await until((s) => /^start\? \[y\/N\]/m.test(s));
+  tmux('send-keys', '-t', session, 'start', 'Enter');
+  const seen = await until((s) => /the backfill of flow 3377 · daily load finished: 3\/3 done/.test(s));
+  const last = seen.at(-1) ?? '';
+  const line = /^ +↳ Backfill of flow 3377: (\d)\/3 done/gm;
+  // On the way it said 1/3; at the end one progress line is left, 3/3: rewritten, not appended.
+  expect(seen.some((s) => [...s.matchAll(line)].some((m) => m[1] === '1'))).toBe(true);
+  expect([...last.matchAll(line)].map((m) => m[1])).toEqual(['3']);
+  expect(last.trimEnd().split('\n').at(-1)).toBe('flow-trigger>');
+  tmux('send-keys', '-t', session, 'exit', 'Enter');
+  const deadline = Date.now() + 10_000;
+  while (spawnSync('tmux', ['-L', socket, 'has-session', '-t', session]).status === 0) {
+    if (Date.now() > deadline) throw new Error(`exit did not end the demo; screen:\n${screen()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
