@@ -349,6 +349,7 @@ export function createBackfillRunner(
             id: record.id,
             businessDate: run.businessDate,
             ...(record.threadTs ? { threadTs: record.threadTs } : {}),
+            ...(record.approvalId ? { approvalId: record.approvalId } : {}),
           },
         },
         {

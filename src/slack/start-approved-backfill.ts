@@ -42,6 +42,7 @@ export async function startApprovedBackfill(deps: ActionDeps, request: ApprovalR
     }
     const outcome = await startBackfill(deps, plan, checked.flow, {
       slackUserId: request.requesterId,
+      approvalId: request.id,
       ...(request.teamDomain ? { teamDomain: request.teamDomain } : {}),
     });
     log.info({ flowId: plan.flowId, approvedBy }, 'approved backfill: start answered');

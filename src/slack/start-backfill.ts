@@ -86,7 +86,7 @@ export async function startBackfill(
   deps: ActionDeps,
   plan: StoredBackfillPlan,
   flow: Pick<Flow, 'flowName' | 'owners'>,
-  startedBy: { slackUserId: string; teamDomain?: string },
+  startedBy: { slackUserId: string; teamDomain?: string; approvalId?: string },
 ): Promise<SlackMessage> {
   const id = deps.newId();
   const log = deps.logger.child({ team: plan.teamId, user: startedBy.slackUserId, backfillId: id });
@@ -116,6 +116,7 @@ export async function startBackfill(
     nextAt: now,
     createdAt: now,
     updatedAt: now,
+    ...(startedBy.approvalId ? { approvalId: startedBy.approvalId } : {}),
   };
   let threadTs: string;
   try {
