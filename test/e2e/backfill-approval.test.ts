@@ -270,6 +270,20 @@ describe('a backfill whose rule requires approval', () => {
       threadTs: parentTs,
       approvalId: id,
     });
+    // Its next run needs no approval of its own: the one approval covers the whole range.
+    const first = app().enos.triggers.at(-1)!.instanceId!;
+    app().enos.setInstanceStatus(first, 1);
+    app().clock.advance(15_000);
+    await app().tick();
+    app().clock.advance(61_000);
+    await app().backfills.tick();
+    expect(triggers()).toHaveLength(2);
+    expect(triggers()[1]!.body).toEqual({
+      flowId: 3377,
+      triggerTime: triggerTimeOf('2026-11-21'),
+      parameters: [{ key: 'REPLACE', value: 'ddee' }],
+    });
+    expect(posts().filter((c) => textOf(c).includes('asks to'))).toHaveLength(1);
     // What the approval keeps says who approved.
     expect(await stored(id)).toMatchObject({
       state: 'approved',
