@@ -13,8 +13,10 @@ import {
   APPROVAL_REASON_BLOCK,
   APPROVAL_REJECT_MODAL_CALLBACK,
   BACKFILL_START_ACTION,
+  MODAL_ACTION,
 } from '../../src/slack/ids';
 import type { StoredMessage } from '../fakes/fake-slack-api';
+import { applyViewUpdate, blocksOf, changeForm, clickInView, submitForm } from '../helpers/modal-requests';
 import {
   blockActionsPayload,
   DEFAULT_CHANNEL_ID,
@@ -371,5 +373,56 @@ describe('a backfill whose rule requires approval', () => {
     );
     expect(said.at(-1)).toContain('Month-end freeze.');
     await expectNothingEverStarts();
+  });
+
+  it('from the form: the preview in place asks, the request goes to the form’s conversation, and starts there', async () => {
+    t = await startTestApp({ directory, policy: POLICY });
+    const OPS = 'C0OPS0001';
+    const opened = await app().command('');
+    expect(opened.status).toBe(200);
+    await changeForm(app(), MODAL_ACTION.flow, { flow: { id: 3377 } });
+    await changeForm(app(), MODAL_ACTION.when, { when: 'backfill' });
+    const res = await submitForm(app(), {
+      backfill: { from: '2026-11-20', to: '2026-11-21' },
+      conversation: OPS,
+    });
+    const shownView = applyViewUpdate(app(), res);
+    expect(textOf({ args: shownView.view })).toContain(`:raised_hand: ${SUMMARY} *Ask for approval*`);
+    const button = blocksOf(shownView)
+      .filter((b) => b.type === 'actions')
+      .flatMap(
+        (b) =>
+          (b as unknown as { elements: Array<{ action_id: string; value: string; text: { text: string } }> })
+            .elements,
+      )
+      .find((e) => e.action_id === BACKFILL_START_ACTION);
+    expect(button?.text.text).toBe('Ask for approval (2 runs)');
+
+    // From a modal: no conversation, no response_url; the request goes where the form said.
+    expect((await clickInView(app(), BACKFILL_START_ACTION, button!.value)).status).toBe(200);
+    const message = requestMessage();
+    expect(message.channel).toBe(OPS);
+    expect(shown(message)).toContain(
+      'asks to backfill flow *3377* · daily load: 2 runs, 2026-11-20 … 2026-11-21',
+    );
+    const [told] = app().slack.callsOf('chat.postEphemeral');
+    expect(told?.args).toMatchObject({ channel: OPS, user: ALICE.slackUserId });
+    expect(textOf(told)).toContain('Approval asked for the backfill of flow *3377* · daily load (2 runs)');
+    expect(triggers()).toEqual([]);
+
+    await decide(APPROVAL_ACTION.approve, BOB);
+    expect(thread(message.ts).at(-1)).toContain(':white_check_mark: Backfill started: 2 runs of flow *3377*');
+    expect(posts().find((c) => textOf(c).includes('started a backfill'))?.args.channel).toBe(OPS);
+    expect(triggers()).toHaveLength(1);
+    expect(triggers()[0]!.query).toEqual({
+      action: 'updateAndTrigger',
+      userId: ALICE.userId,
+      orgId: ALICE.orgId,
+    });
+    expect(triggers()[0]!.body).toEqual({
+      flowId: 3377,
+      triggerTime: triggerTimeOf('2026-11-20'),
+      parameters: [],
+    });
   });
 });
