@@ -25,6 +25,7 @@ import { register as registerOptions } from './slack/listeners/options';
 import { register as registerShortcuts } from './slack/listeners/shortcuts';
 import { register as registerViews } from './slack/listeners/views';
 import { createRunWatcher, type RunWatcher } from './slack/run-watcher';
+import { startApprovedBackfill } from './slack/start-approved-backfill';
 import { createUserZoneLookup } from './slack/user-zone';
 
 export interface SlackOptions {
@@ -222,6 +223,10 @@ export function createApp(slack: SlackOptions, deps: AppDeps): FlowTriggerApp {
   };
   const backfills = createBackfillRunner(listenerDeps, deps.backfillRunner);
   listenerDeps.backfillEngine = backfills;
+  // An approved backfill starts through the same engine and path as a Start click (a test may
+  // hand in its own).
+  listenerDeps.onBackfillApproved ??= (_payload, _approvers, request) =>
+    startApprovedBackfill(listenerDeps, request);
   const recovery = createJobRecovery(listenerDeps, recoveryOptions);
   const approvalExpiry = createApprovalExpiry(listenerDeps, {
     ...DEFAULT_APPROVAL_EXPIRY_OPTIONS,

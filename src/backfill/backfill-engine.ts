@@ -333,6 +333,7 @@ export function createBackfillEngine(
             id: record.id,
             businessDate: run.businessDate,
             ...(record.threadTs ? { threadTs: record.threadTs } : {}),
+            ...(record.approvalId ? { approvalId: record.approvalId } : {}),
           },
         },
         {

@@ -39,6 +39,8 @@ export async function beginBackfill(
   plan: StoredBackfillPlan,
   flow: Pick<Flow, 'flowName' | 'owners'>,
   slackUserId: string,
+  /** The approval request that allowed it (one approval covers the range): its runs do not ask again. */
+  approvalId?: string,
 ): Promise<BeginBackfillOutcome> {
   const id = deps.newId();
   const log = deps.logger.child({ team: plan.teamId, user: slackUserId, backfillId: id });
@@ -67,6 +69,7 @@ export async function beginBackfill(
     nextAt: now,
     createdAt: now,
     updatedAt: now,
+    ...(approvalId ? { approvalId } : {}),
   };
   const announced = await deps.reporter.announce({ ...plan, flowName: flow.flowName }, draft);
   if (!announced.ok) {

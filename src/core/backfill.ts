@@ -73,6 +73,11 @@ export interface BackfillRecord {
   lastControl?: { control: BackfillControl; slackUserId: string; at: number };
   createdAt: number;
   updatedAt: number;
+  /**
+   * The approval request that started it, when its policy rule requires approval: one approval
+   * covers the whole range, so its runs do not ask again (who approved is in the request).
+   */
+  approvalId?: string;
 }
 
 /** A backfill that has not ended: it holds its flow (one backfill per flow at a time). */

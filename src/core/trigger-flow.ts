@@ -329,8 +329,9 @@ async function intake(
       action: { kind: 'trigger' },
     });
     let refusal = verdict && 'why' in verdict ? verdict : undefined;
-    // An approved request's job meets the same rule again: this approval is the one it asks for.
-    if (verdict && 'needsApproval' in verdict && !job.approved) {
+    // An approved request's job meets the same rule again: this approval is the one it asks for
+    // (for a backfill's run, the backfill's one approval covers the whole range).
+    if (verdict && 'needsApproval' in verdict && !approvedAlready(job)) {
       if (deps.approvals && reporter.requestApproval && job.origin.source !== 'console') {
         approval = verdict.needsApproval;
       } else {
@@ -557,7 +558,7 @@ async function send(
       const why =
         verdict && 'why' in verdict
           ? `${verdict.why} ${verdict.how}`
-          : verdict && !job.approved
+          : verdict && !approvedAlready(job)
             ? `${verdict.needsApproval.summary} Ask again to post the request for approval.`
             : undefined;
       if (why) check = { kind: 'failed', error: new PolicyBlockedError(why), stage: 'check' };
@@ -957,4 +958,9 @@ async function watchQuietly(deps: TriggerDeps, run: NewRunWatch): Promise<void> 
       err: error,
     });
   }
+}
+
+/** A job whose approval was given: an approved request's, or a run of an approved backfill. */
+function approvedAlready(job: TriggerJob): boolean {
+  return job.approved !== undefined || job.origin.backfill?.approvalId !== undefined;
 }

@@ -29,7 +29,13 @@ export interface JobOrigin {
   /** The audit record this request repeats (Run again, Run it now), for the log. */
   again?: string;
   /** One run of a backfill: reported only in the backfill's thread (src/slack/backfill-runner.ts). */
-  backfill?: { id: string; businessDate: string; threadTs?: string };
+  backfill?: {
+    id: string;
+    businessDate: string;
+    threadTs?: string;
+    /** The backfill's approval request (BackfillRecord.approvalId): its runs do not ask again. */
+    approvalId?: string;
+  };
 }
 
 /** What was asked, as parsed from the command or the form. */

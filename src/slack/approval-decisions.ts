@@ -209,7 +209,7 @@ async function showDecision(
 }
 
 /** A line in the request's thread; where there is none (or it fails), a DM to the requester. */
-async function postInThread(
+export async function postInThread(
   deps: ApprovalDeps,
   request: ApprovalRequest,
   message: SlackMessage,

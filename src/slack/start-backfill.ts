@@ -1,9 +1,9 @@
 import { beginBackfill } from '../backfill/begin-backfill';
-import type { Flow } from '../core/ports';
+import type { ApprovalNeed, Flow } from '../core/ports';
 import type { StoredBackfillPlan } from '../core/stored-backfill-plan';
 import { checkFailure, checkPrerequisites } from '../core/trigger-flow';
 import type { ActionDeps } from './app-deps';
-import { policyRefusalCheck } from './check-policy';
+import { policyTriggerCheck } from './check-policy';
 import { createSlackBackfillReporter } from './slack-backfill-reporter';
 import {
   backfillBusyMessage,
@@ -17,12 +17,16 @@ import { noticeMessage, policyRefusedMessage, refusalText } from './ui/trigger-m
 /** Kept here for the Slack callers: the shared start sequence owns it. */
 export { BACKFILL_FLOW_CLAIM_TTL_MS } from '../backfill/begin-backfill';
 
-/** What may start a backfill: the plan's checks again, as the clicker, at the click. */
+/**
+ * What may start a backfill: the plan's checks again, as the clicker, at the click. A policy rule
+ * that requires approval does not refuse: `approval` says what it needs (one approval covers the
+ * whole range), for the Start click to ask for it, and for the approved start to pass.
+ */
 export async function checkBackfillStart(
   deps: ActionDeps,
   plan: StoredBackfillPlan,
   clicker: string,
-): Promise<{ ok: true; flow: Flow } | { ok: false; message: SlackMessage }> {
+): Promise<{ ok: true; flow: Flow; approval?: ApprovalNeed } | { ok: false; message: SlackMessage }> {
   const link = await deps.links.get(plan.teamId, clicker);
   if (!link) {
     return {
@@ -53,13 +57,14 @@ export async function checkBackfillStart(
       ),
     };
   }
-  const refused = await policyRefusalCheck(deps)({
+  const policy = await policyTriggerCheck(deps)({
     flow: { flowId: flow.flowId, flowName: flow.flowName },
     conversationId: plan.channelId,
     userId: clicker,
     action: { kind: 'backfill', runs: plan.runs.length },
   });
-  if (refused) return { ok: false, message: policyRefusedMessage({ flowId: flow.flowId, ...refused }) };
+  if (policy && 'needsApproval' in policy) return { ok: true, flow, approval: policy.needsApproval };
+  if (policy) return { ok: false, message: policyRefusedMessage({ flowId: flow.flowId, ...policy }) };
   return { ok: true, flow };
 }
 
@@ -73,7 +78,7 @@ export async function startBackfill(
   deps: ActionDeps,
   plan: StoredBackfillPlan,
   flow: Pick<Flow, 'flowName' | 'owners'>,
-  startedBy: { slackUserId: string; teamDomain?: string },
+  startedBy: { slackUserId: string; teamDomain?: string; approvalId?: string },
 ): Promise<SlackMessage> {
   const outcome = await beginBackfill(
     {
@@ -88,6 +93,7 @@ export async function startBackfill(
     plan,
     flow,
     startedBy.slackUserId,
+    startedBy.approvalId,
   );
   switch (outcome.kind) {
     case 'busy':

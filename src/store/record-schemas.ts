@@ -132,7 +132,12 @@ export const triggerJobSchema = z.object({
     source: z.enum(['command', 'modal', 'button', 'console']),
     again: z.string().optional(),
     backfill: z
-      .object({ id: z.string().min(1), businessDate: z.string(), threadTs: z.string().optional() })
+      .object({
+        id: z.string().min(1),
+        businessDate: z.string(),
+        threadTs: z.string().optional(),
+        approvalId: z.string().min(1).optional(),
+      })
       .optional(),
   }),
   command: z.object({
@@ -226,6 +231,7 @@ export const backfillRecordSchema = z.object({
     .optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  approvalId: z.string().min(1).optional(),
 }) satisfies z.ZodType<BackfillRecord>;
 
 /** A BackfillControlRequest as the control claim's JSON value holds it. */

@@ -736,14 +736,16 @@ describe('a backfill approval request', () => {
     expect(triggers()).toEqual([]);
   });
 
-  it('without the backfill engine, the thread says that it cannot start in this build', async () => {
+  it('an approved request without a readable plan says in its thread that it did not start', async () => {
     t = await startTestApp({ directory, policy: policy() });
     await open(backfillRequest('bf-2'));
     await click(APPROVAL_ACTION.approve, BOB);
     expect(thread(requestMessage().ts).map(textOf).at(-1)).toContain(
-      'Approved, but this build of flow-trigger cannot start backfills',
+      `<@${ALICE.slackUserId}> :no_entry: Approved, but the backfill of flow *3377* · daily load did not start: ` +
+        'the request does not hold a backfill plan this flow-trigger can read.',
     );
     expect(triggers()).toEqual([]);
+    expect(await t.store.backfills.listActive(DEFAULT_TEAM_ID, 5)).toEqual([]);
   });
 
   it('where the bot cannot post, it is not opened', async () => {

@@ -128,7 +128,7 @@ export interface TestAppOptions {
   directory?: Pick<FakeSlackApiOptions, 'channels' | 'userGroups'>;
   /** The backfill engine. Default: no timer (`tickMs: 0`: tests call `backfills.tick()`). */
   backfillRunner?: Partial<BackfillRunnerSettings>;
-  /** Starts an approved backfill (absent: not wired, as in a build without the backfill engine). */
+  /** Starts an approved backfill (absent: the app's own, through its backfill engine). */
   onBackfillApproved?: AppAdapters['onBackfillApproved'];
 }
 

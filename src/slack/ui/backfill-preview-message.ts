@@ -23,9 +23,15 @@ export interface BackfillPreview {
   refusal?: string;
   /** The stored plan's id (src/core/stored-backfill-plan.ts): the Start button's value. None: no button. */
   startId?: string;
+  /**
+   * Who must approve (the policy rule's summary), when a rule requires approval: the button then
+   * asks them, and nothing runs before one approval covers the whole range.
+   */
+  approval?: string;
 }
 
-// Blocks besides the run list: summary, time of day, checks, parameters, the closing note.
+// Blocks besides the run list: summary, time of day, checks, parameters, the approval note, the
+// button, the closing note.
 const RUN_LIST_BLOCKS = SLACK_LIMITS.messageBlocks - 8;
 
 /**
@@ -64,6 +70,7 @@ export function backfillPreviewMessage(p: BackfillPreview): SlackMessage {
               (g.replaces.kind === 'new' ? ' (new)' : ` (instead of ${inertCode(g.replaces.value)})`),
           )
           .join(', ')}`;
+  const asks = p.approval !== undefined && p.startId !== undefined && !p.refusal;
   const blocks = [
     section(summary),
     context(
@@ -73,6 +80,16 @@ export function backfillPreviewMessage(p: BackfillPreview): SlackMessage {
     ...sectionsOf(runLines, RUN_LIST_BLOCKS),
     section(shorten(checks)),
     ...sectionsOf([parameters], 2),
+    ...(asks
+      ? [
+          section(
+            shorten(
+              `:raised_hand: ${p.approval} *Ask for approval* posts one request for the whole range in this ` +
+                'conversation; nothing runs before it is approved, then the backfill starts.',
+            ),
+          ),
+        ]
+      : []),
     ...(p.startId === undefined || p.refusal
       ? []
       : [
@@ -82,7 +99,10 @@ export function backfillPreviewMessage(p: BackfillPreview): SlackMessage {
               {
                 type: 'button' as const,
                 action_id: BACKFILL_START_ACTION,
-                text: { type: 'plain_text' as const, text: `Start backfill (${runs})` },
+                text: {
+                  type: 'plain_text' as const,
+                  text: asks ? `Ask for approval (${runs})` : `Start backfill (${runs})`,
+                },
                 style: 'primary' as const,
                 value: p.startId,
               },
@@ -92,7 +112,11 @@ export function backfillPreviewMessage(p: BackfillPreview): SlackMessage {
     context(
       p.startId === undefined || p.refusal
         ? 'Nothing will run from this preview. Fix what the checks say and preview it again.'
-        : `Nothing runs before you click Start (it works for ${BACKFILL_PLAN_TTL_MS / 60_000} minutes, for you only). ` +
+        : asks
+          ? `The button works for ${BACKFILL_PLAN_TTL_MS / 60_000} minutes, for you only. Once approved, ` +
+            'each run is triggered one after another, at least 61 s apart, each checked again; ' +
+            'the progress is kept in one thread.'
+          : `Nothing runs before you click Start (it works for ${BACKFILL_PLAN_TTL_MS / 60_000} minutes, for you only). ` +
             'Each run is then triggered one after another, at least 61 s apart, each checked again; ' +
             'the progress is kept in one thread.',
     ),

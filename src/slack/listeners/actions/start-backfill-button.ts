@@ -1,5 +1,6 @@
 import type { StoredBackfillPlan } from '../../../core/stored-backfill-plan';
 import type { ActionDeps } from '../../app-deps';
+import { askBackfillApproval } from '../../ask-backfill-approval';
 import { checkBackfillStart, startBackfill } from '../../start-backfill';
 import { userMention } from '../../ui/mrkdwn';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
@@ -10,7 +11,9 @@ import { type RunButtonArgs, readRunButton, tellFailure } from './read-run-butto
  * modal: the plan is read from the store by the button's id (never from the payload), only its
  * previewer may start it, every check is made again, and the conversation is the one stored with
  * the plan (a view's click has none). The clicker is told privately: through the message's
- * response_url, else as an ephemeral message in the plan's conversation, else a DM.
+ * response_url, else as an ephemeral message in the plan's conversation, else a DM. Where a policy
+ * rule requires approval, the click (then reading "Ask for approval") posts one request for the
+ * whole range instead, and nothing runs before it is approved.
  */
 export function startBackfillButton(deps: ActionDeps) {
   return async (args: RunButtonArgs): Promise<void> => {
@@ -51,11 +54,14 @@ export function startBackfillButton(deps: ActionDeps) {
           await tell(checked.message);
           return;
         }
+        const requester = {
+          slackUserId: click.slackUserId,
+          ...(click.teamDomain ? { teamDomain: click.teamDomain } : {}),
+        };
         await tell(
-          await startBackfill(deps, plan, checked.flow, {
-            slackUserId: click.slackUserId,
-            ...(click.teamDomain ? { teamDomain: click.teamDomain } : {}),
-          }),
+          checked.approval
+            ? await askBackfillApproval(deps, plan, checked.flow, checked.approval, requester)
+            : await startBackfill(deps, plan, checked.flow, requester),
         );
       } catch (error) {
         await tellFailure(deps, click, error, 'start a backfill');

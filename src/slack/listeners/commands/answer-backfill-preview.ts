@@ -3,7 +3,7 @@ import type { BackfillRefusal } from '../../../core/plan-backfill';
 import { type BackfillPreviewOutcome, previewBackfill } from '../../../core/preview-backfill';
 import { BACKFILL_PLAN_TTL_MS } from '../../../core/stored-backfill-plan';
 import type { TriggerPathDeps } from '../../app-deps';
-import { policyRefusalCheck } from '../../check-policy';
+import { policyTriggerCheck } from '../../check-policy';
 import { backfillPreviewMessage } from '../../ui/backfill-preview-message';
 import { inertMessage } from '../../ui/inert-text';
 import { type SlackMessage, textMessage } from '../../ui/slack-message';
@@ -12,7 +12,8 @@ import { noticeMessage, policyRefusedMessage, refusalText } from '../../ui/trigg
 /**
  * `/flow-trigger backfill …`: the private preview of a backfill. The use case (previewBackfill, in
  * the core, shared with the console) gives the checks and the planned runs; this says them in
- * Slack. Nothing is triggered.
+ * Slack. Nothing is triggered. A policy rule that requires approval does not refuse here (Slack can
+ * ask for it): the preview says who must approve, and its button asks them.
  * The form shows the same answer, and learns of a plan's refusal through `onPlanRefused` to show
  * it on the field it is about.
  */
@@ -22,6 +23,9 @@ export async function answerBackfillPreview(
   request: BackfillRequest,
   onPlanRefused?: (refusal: BackfillRefusal) => void,
 ): Promise<SlackMessage> {
+  const policyCheck = policyTriggerCheck(deps);
+  // Who must approve (the rule's summary), when a rule requires approval: the Start click asks them.
+  let approval: string | undefined;
   const outcome = await previewBackfill(
     {
       links: deps.links,
@@ -30,7 +34,14 @@ export async function answerBackfillPreview(
       zoneOf: deps.zoneOf,
       serverZone: deps.enosServerZone ?? 'UTC',
       ...(deps.backfill ? { backfill: deps.backfill } : {}),
-      checkPolicy: policyRefusalCheck(deps),
+      checkPolicy: async (request) => {
+        const verdict = await policyCheck(request);
+        if (verdict && 'needsApproval' in verdict) {
+          approval = verdict.needsApproval.summary;
+          return undefined;
+        }
+        return verdict;
+      },
     },
     { teamId: who.teamId, slackUserId: who.slackUserId, conversationId: who.channelId },
     request,
@@ -70,6 +81,7 @@ export async function answerBackfillPreview(
     admins: deps.admins,
     selfLink: deps.selfLink,
     ...(startId ? { startId } : {}),
+    ...(approval ? { approval } : {}),
   });
 }
 
@@ -85,6 +97,8 @@ export function backfillPreviewAnswer(
     selfLink: boolean;
     /** The stored plan's id, for the Start button (absent: no button, as in the console). */
     startId?: string;
+    /** Who must approve (the policy rule's summary), when the backfill needs approval. */
+    approval?: string;
   },
 ): SlackMessage {
   switch (outcome.kind) {
@@ -117,6 +131,7 @@ export function backfillPreviewAnswer(
         given: outcome.given,
         ...(refusal ? { refusal } : {}),
         ...(options.startId ? { startId: options.startId } : {}),
+        ...(options.approval ? { approval: options.approval } : {}),
       });
     }
   }
