@@ -52,7 +52,20 @@ export function createConsoleBackfillReporter(out: ConsoleOutput): BackfillRepor
       );
     },
     async stopped(record, businessDate, failure) {
-      out.print(thread(plainLinesOf(backfillStoppedMessage(record, businessDate, failure))), 'bad');
+      out.print(
+        thread(
+          plainLinesOf(
+            backfillStoppedMessage(
+              record,
+              businessDate,
+              failure,
+              // The console has no Retry or Skip: exiting frees the flow for a new backfill of the dates left.
+              'The console has no Retry or Skip: type exit to free the flow, then start a new backfill of the dates left',
+            ),
+          ),
+        ),
+        'bad',
+      );
     },
     async ended(record) {
       out.print(thread(plainLinesOf(backfillEndMessage(record))), toneOf(record));

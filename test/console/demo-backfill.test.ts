@@ -116,7 +116,7 @@ test('a failing flow (3378): the backfill stops at the first failed run, the nex
   );
   await waitFor(
     new RegExp(
-      `↳ @UDEMO the backfill of flow 3378 · meter load stopped: the run for business date ${runs[0]!.date} failed \\(it stops at the first failed run\\)\\..*2 other dates wait\\.`,
+      `↳ @UDEMO the backfill of flow 3378 · meter load stopped: the run for business date ${runs[0]!.date} failed \\(it stops at the first failed run\\)\\..*The console has no Retry or Skip: type exit to free the flow, then start a new backfill of the dates left; 2 other dates wait\\.`,
     ),
     at,
   );

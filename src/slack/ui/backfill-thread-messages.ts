@@ -79,12 +79,14 @@ export function backfillStoppedMessage(
   record: BackfillRecord,
   businessDate: string,
   failure: string,
+  /** How to go on from here: Slack's buttons by default; the console, which has none, says its own. */
+  howToGoOn = 'Retry that date or skip it with the buttons of the progress reply',
 ): SlackMessage {
   const waiting = record.runs.filter((r) => r.state === 'pending').length;
   return textMessage(
     `:octagonal_sign: ${userMention(record.slackUserId)} the backfill of flow ${flowLabel(record.flowId, record.flowName)} ` +
       `stopped: the run for business date ${inertCode(businessDate)} failed (it stops at the first failed run). ` +
-      `${failure} Retry that date or skip it with the buttons of the progress reply; ` +
+      `${failure} ${howToGoOn}; ` +
       `${waiting === 1 ? '1 other date waits' : `${waiting} other dates wait`}.`,
   );
 }
