@@ -23,7 +23,9 @@ import { endRun, nextBackfillStep, settleRun } from '../core/next-backfill-step'
 import type { AuditStore, ClaimStore, Clock, EnosGateway, RunWatch, WatchStore } from '../core/ports';
 import { isTerminalStatus } from '../core/run-status';
 import type { RunView } from '../core/run-view';
+import { settleWithin } from '../core/settle-within';
 import { newTriggerJob, type TriggerJob } from '../core/trigger-job';
+import { releaseLeases } from '../store/release-leases';
 import type { BackfillReporter } from './backfill-reporter';
 
 /** BACKFILL_* engine settings. */
@@ -504,24 +506,8 @@ export function createBackfillEngine(
       stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      const pending = [current, ...inFlight].filter(Boolean);
-      if (pending.length > 0) {
-        let wait: NodeJS.Timeout | undefined;
-        await Promise.race([
-          Promise.allSettled(pending),
-          new Promise<void>((resolve) => {
-            wait = setTimeout(resolve, graceMs);
-          }),
-        ]);
-        clearTimeout(wait);
-      }
-      await Promise.all(
-        [...held].map((key) =>
-          deps.claims.release(key).catch((error: unknown) => {
-            logger.warn({ err: error, key }, 'could not release a backfill lease; it expires by itself');
-          }),
-        ),
-      );
+      await settleWithin([current, ...inFlight], graceMs);
+      await releaseLeases(deps.claims, held, (fields, msg) => logger.warn(fields, msg), 'backfill');
     },
 
     tick,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { settleWithin } from '../core/settle-within';
 import type { TriggerJob } from '../core/trigger-job';
+import { releaseLeases } from '../store/release-leases';
 import { queueOwner } from './admit-trigger';
 import type { RecoveryDeps, TriggerPathDeps } from './app-deps';
 import { type JobWork, triggerFromSlack } from './trigger-from-slack';
@@ -177,25 +179,10 @@ export function createJobRecovery(deps: RecoveryDeps, options: RecoveryOptions):
       stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      if (current) {
-        let wait: NodeJS.Timeout | undefined;
-        await Promise.race([
-          current.catch(() => undefined),
-          new Promise<void>((resolve) => {
-            wait = setTimeout(resolve, graceMs);
-          }),
-        ]);
-        clearTimeout(wait);
-      }
+      await settleWithin([current], graceMs);
       await drained.catch(() => undefined);
       // Leases of jobs cut off by the grace period: handing them back lets a successor resume them at once.
-      await Promise.all(
-        [...deps.jobRunner.held].map((key) =>
-          deps.claims.release(key).catch((error: unknown) => {
-            logger.warn({ err: error, key }, 'could not release a job lease; it expires by itself');
-          }),
-        ),
-      );
+      await releaseLeases(deps.claims, deps.jobRunner.held, (fields, msg) => logger.warn(fields, msg), 'job');
     },
 
     tick,

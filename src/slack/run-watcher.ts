@@ -13,7 +13,9 @@ import {
 } from '../core/poll-watch';
 import type { AuditStore, ClaimStore, Clock, EnosGateway, RunWatch, WatchStore } from '../core/ports';
 import type { RunView } from '../core/run-view';
+import { settleWithin } from '../core/settle-within';
 import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../core/watch-policy';
+import { releaseLeases } from '../store/release-leases';
 import { createRunReporter } from './run-reporter';
 
 /** How the watcher polls: WATCH_* configuration. */
@@ -152,25 +154,10 @@ export function createRunWatcher(options: RunWatcherOptions): RunWatcher {
       stopped = true;
       if (timer) clearInterval(timer);
       timer = undefined;
-      if (current) {
-        let wait: NodeJS.Timeout | undefined;
-        await Promise.race([
-          current.catch(() => undefined),
-          new Promise<void>((resolve) => {
-            wait = setTimeout(resolve, graceMs);
-          }),
-        ]);
-        clearTimeout(wait);
-      }
+      await settleWithin([current], graceMs);
       // A poll cut off by the grace period keeps its lease; handing it back lets another replica
       // take the watch over at once instead of after the lease expires.
-      await Promise.all(
-        [...held].map((key) =>
-          options.claims.release(key).catch((error: unknown) => {
-            logger.warn({ err: error, key }, 'could not release a watch lease; it expires by itself');
-          }),
-        ),
-      );
+      await releaseLeases(options.claims, held, (fields, msg) => logger.warn(fields, msg), 'watch');
     },
 
     tick,
