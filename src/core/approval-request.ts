@@ -1,5 +1,5 @@
 import type { WhenSpec } from './parse-when';
-import type { AuditRecord, EnosIdentity, FlowParameter } from './ports';
+import type { ApprovalNeed, AuditRecord, EnosIdentity, FlowParameter } from './ports';
 import type { ResolvedTime } from './resolve-time';
 
 /**
@@ -84,5 +84,25 @@ export function auditApprovalOf(request: ApprovalRequest): NonNullable<AuditReco
       : {}),
     ...(request.state === 'withdrawn' ? { withdrawn: true } : {}),
     ...(request.decidedAt !== undefined ? { at: new Date(request.decidedAt).toISOString() } : {}),
+  };
+}
+
+/** What a new request takes from the policy's need: who decides, how many, until when; pending, no decision. */
+export function pendingApprovalOf(
+  need: ApprovalNeed,
+  now: number,
+): Pick<
+  ApprovalRequest,
+  'rule' | 'summary' | 'approvers' | 'count' | 'requestedAt' | 'deadline' | 'state' | 'approvedBy'
+> {
+  return {
+    rule: need.rule,
+    summary: need.summary,
+    approvers: need.eligibleApprovers,
+    count: need.count,
+    requestedAt: now,
+    deadline: now + need.timeoutMs,
+    state: 'pending',
+    approvedBy: [],
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ApprovalRequest, auditApprovalOf } from './approval-request';
+import { type ApprovalRequest, auditApprovalOf, pendingApprovalOf } from './approval-request';
 import { attachApprovalMessage } from './approval-update';
 import { claimKey } from './claim-key';
 import { EnosApiError, FlowTriggerError, PolicyBlockedError, StoreError } from './errors';
@@ -449,14 +449,7 @@ async function askForApproval(
       parameters: cmd.parameters,
       identity: { userId: identity.userId, userName: identity.userName, orgId: identity.orgId },
     },
-    rule: need.rule,
-    summary: need.summary,
-    approvers: need.eligibleApprovers,
-    count: need.count,
-    requestedAt: now,
-    deadline: now + need.timeoutMs,
-    state: 'pending',
-    approvedBy: [],
+    ...pendingApprovalOf(need, now),
   };
   const lockDeps = { approvals, claims: deps.claims, clock: deps.clock };
   try {

@@ -1,4 +1,4 @@
-import type { ApprovalRequest } from '../core/approval-request';
+import { type ApprovalRequest, pendingApprovalOf } from '../core/approval-request';
 import { claimKey } from '../core/claim-key';
 import type { ApprovalNeed, Flow } from '../core/ports';
 import { BACKFILL_PLAN_TTL_MS, type StoredBackfillPlan } from '../core/stored-backfill-plan';
@@ -63,14 +63,7 @@ export async function askBackfillApproval(
       parameters: plan.parameters,
       details: { ...plan },
     },
-    rule: need.rule,
-    summary: need.summary,
-    approvers: need.eligibleApprovers,
-    count: need.count,
-    requestedAt: now,
-    deadline: now + need.timeoutMs,
-    state: 'pending',
-    approvedBy: [],
+    ...pendingApprovalOf(need, now),
   };
   let opened: ApprovalRequest | undefined;
   try {
