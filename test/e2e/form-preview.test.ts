@@ -158,6 +158,29 @@ describe('Preview in the form', () => {
     );
   });
 
+  it('Back on a result whose metadata cannot be read says so in the form, instead of doing nothing', async () => {
+    t = await startWithFlow();
+    await openWithFlow();
+    await changeForm(t, MODAL_ACTION.when, { when: 'at' });
+    const shown = applyViewUpdate(
+      t,
+      await submitForm(t, {
+        mode: 'preview',
+        date: '2026-11-28',
+        time: '14:00',
+        backdate: true,
+        conversation: OPS,
+      }),
+    );
+    expect(shown.view.callback_id).toBe(TRIGGER_MODAL_RESULT_CALLBACK);
+    const forged = { ...shown, view: { ...shown.view, private_metadata: 'not json' } };
+    await clickInView(t, FORM_BACK_ACTION, 'back', { view: forged });
+    expect(viewText(currentForm(t))).toBe(
+      ':warning: This form can no longer be restored. Close it and run `/flow-trigger` again to start a new one.',
+    );
+    expect(triggers()).toEqual([]);
+  });
+
   it('Back shows the form again with everything the user had entered', async () => {
     t = await startWithFlow();
     await openWithFlow();

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, types }
 import type { ActionDeps } from '../../app-deps';
 import { TRIGGER_MODAL_RESULT_CALLBACK } from '../../ids';
 import { decodeFormSnapshot } from '../../ui/form-snapshot';
-import { context } from '../../ui/slack-message';
+import { context, textMessage } from '../../ui/slack-message';
 import { noticeMessage } from '../../ui/trigger-messages';
 import { triggerModal } from '../../ui/trigger-modal';
 import { noticeModal } from '../../ui/trigger-modal-notices';
@@ -29,6 +29,19 @@ export function backToForm(deps: ActionDeps) {
     const snapshot = decodeFormSnapshot(view.private_metadata);
     if (!snapshot) {
       log.warn({ metadata: view.private_metadata.slice(0, 200) }, 'Back on a view with unreadable metadata');
+      // Not a silent click: the form cannot be rebuilt from this view, so say how to start over.
+      await deps.inFlight.run(async () => {
+        await updateTriggerModal(
+          client,
+          { viewId: view.id, hash: view.hash },
+          noticeModal(
+            textMessage(
+              ':warning: This form can no longer be restored. Close it and run `/flow-trigger` again to start a new one.',
+            ),
+          ),
+          log,
+        );
+      });
       return;
     }
     await deps.inFlight.run(async () => {
