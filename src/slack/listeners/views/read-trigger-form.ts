@@ -125,33 +125,49 @@ const FIELD_BLOCKS = {
 } as const;
 
 /**
- * The core's errors as `response_action: errors` wants them: by block ID, one per block (Slack shows
+ * A form's errors as `response_action: errors` wants them: by block ID, one per block (Slack shows
  * one), in plain text. An error for a block the view does not have would make Slack refuse the whole
- * answer, so date and time errors fall back to the "When" block when the pickers are not shown (the
- * update that adds them lost a race with another change of the form).
+ * answer, so a field whose block is missing (the update that shows it lost a race with another
+ * change of the form) is told on the "When" block instead, in the words `missing` gives; a field for
+ * which `missing` gives none keeps its block.
  */
-export function slackFormErrors(
-  errors: readonly TriggerFormError[],
+function errorsByBlock<F extends string>(
+  errors: readonly ({ field: F; message: string } | { field: 'parameter'; index: number; message: string })[],
+  fieldBlocks: Record<F, string>,
   values: ViewStateValues,
   inputs: readonly ParameterInput[],
+  missing: (field: F) => string | undefined,
 ): Record<string, string> {
   const result: Record<string, string> = {};
   for (const error of errors) {
     let blockId: string | undefined;
     let message = error.message;
-    if (error.field === 'parameter') {
+    if ('index' in error) {
       blockId = inputs[error.index]?.blockId;
     } else {
-      blockId = FIELD_BLOCKS[error.field];
-      if ((error.field === 'date' || error.field === 'time') && !(blockId in values)) {
+      blockId = fieldBlocks[error.field];
+      const instead = blockId in values ? undefined : missing(error.field);
+      if (instead !== undefined) {
         blockId = MODAL_BLOCK.when;
-        message =
-          'Pick a date and a time: choose “Now”, then “At a date and time” again to show the pickers.';
+        message = instead;
       }
     }
     if (blockId !== undefined && !(blockId in result)) result[blockId] = inlineError(message);
   }
   return result;
+}
+
+/** The trigger's errors by block ID; date and time fall back to the "When" block. */
+export function slackFormErrors(
+  errors: readonly TriggerFormError[],
+  values: ViewStateValues,
+  inputs: readonly ParameterInput[],
+): Record<string, string> {
+  return errorsByBlock(errors, FIELD_BLOCKS, values, inputs, (field) =>
+    field === 'date' || field === 'time'
+      ? 'Pick a date and a time: choose “Now”, then “At a date and time” again to show the pickers.'
+      : undefined,
+  );
 }
 
 function orderOf(value: string | undefined): BackfillOrder | undefined {
@@ -193,30 +209,19 @@ const BACKFILL_FIELD_BLOCKS = {
   conversation: MODAL_BLOCK.postIn,
 } as const;
 
-/**
- * The backfill's errors by block ID. A field whose block the view does not have (the update that
- * shows the range's fields lost a race) falls back to the "When" block, as the trigger's do.
- */
+/** The backfill's errors by block ID; any of the range's fields falls back to the "When" block. */
 export function slackBackfillErrors(
   errors: readonly BackfillFormError[],
   values: ViewStateValues,
   inputs: readonly ParameterInput[],
 ): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const error of errors) {
-    let blockId: string | undefined;
-    let message = error.message;
-    if (error.field === 'parameter') blockId = inputs[error.index]?.blockId;
-    else {
-      blockId = BACKFILL_FIELD_BLOCKS[error.field];
-      if (!(blockId in values)) {
-        blockId = MODAL_BLOCK.when;
-        message = 'Fill in the range: choose “Now”, then “Backfill a date range” again to show its fields.';
-      }
-    }
-    if (blockId !== undefined && !(blockId in result)) result[blockId] = inlineError(message);
-  }
-  return result;
+  return errorsByBlock(
+    errors,
+    BACKFILL_FIELD_BLOCKS,
+    values,
+    inputs,
+    () => 'Fill in the range: choose “Now”, then “Backfill a date range” again to show its fields.',
+  );
 }
 
 /** What the user entered, for Back (form-snapshot.ts). Only the parameter inputs they changed. */
